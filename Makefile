@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they call.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+AXE     := .cache/npm/node_modules/axe-core/axe.min.js
+SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: run test browser install bench chaos fuzz-long
+
+$(STAMP): setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium and ChromeDriver, only when this machine lacks them.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "installing Debian's chromium and chromium-driver"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
+
+run: $(STAMP)
+	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
+	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: $(STAMP) browser $(AXE)
+	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""The embeddable notice banner and the Python that assembles it per agency."""

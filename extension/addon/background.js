@@ -1,0 +1,139 @@
+/**
+ * consent-qa recorder: the service worker.
+ *
+ * It observes only (no blocking, no page changes). Every observation is stored
+ * as its own key in chrome.storage.session because the MV3 worker idles out
+ * after about 30 s: variables would be lost, and one key per event needs no
+ * read-modify-write (no lost updates when events arrive together).
+ * The driver reads the record through messages (see onMessage below).
+ */
+
+let counter = 0;
+
+/**
+ * Store one observation under a unique, time-ordered key.
+ * @param {string} kind - "request", "set-cookie", "cookie-change" or "cookie-write"
+ * @param {object} data - the observation
+ * @returns {Promise<void>}
+ */
+function store(kind, data) {
+  counter += 1;
+  const now = Date.now();
+  const key = `e:${String(now).padStart(15, "0")}:${String(counter).padStart(8, "0")}:${Math.random().toString(36).slice(2, 8)}`;
+  return chrome.storage.session.set({ [key]: { kind, time: now, ...data } });
+}
+
+chrome.webRequest.onBeforeRequest.addListener(
+  (details) => {
+    store("request", {
+      url: details.url,
+      method: details.method,
+      type: details.type,
+      initiator: details.initiator || null,
+      documentUrl: details.documentUrl || null,
+      tabId: details.tabId,
+      frameId: details.frameId,
+    });
+  },
+  { urls: ["<all_urls>"] },
+);
+
+chrome.webRequest.onHeadersReceived.addListener(
+  (details) => {
+    // Raw headers: Chromium caps a stored cookie's expiry at 400 days, so the
+    // 2-year rule must be judged from what the server asked for.
+    const values = (details.responseHeaders || [])
+      .filter((h) => h.name.toLowerCase() === "set-cookie")
+      .map((h) => h.value);
+    if (values.length === 0) {
+      return;
+    }
+    store("set-cookie", {
+      url: details.url,
+      type: details.type,
+      initiator: details.initiator || null,
+      statusCode: details.statusCode,
+      headers: values,
+    });
+  },
+  { urls: ["<all_urls>"] },
+  ["responseHeaders", "extraHeaders"],
+);
+
+chrome.cookies.onChanged.addListener((change) => {
+  store("cookie-change", { removed: change.removed, cause: change.cause, cookie: change.cookie });
+});
+
+/**
+ * Everything recorded so far, oldest first, and the cookie jar right now.
+ * @returns {Promise<object>}
+ */
+async function readRecord() {
+  const all = await chrome.storage.session.get(null);
+  const events = Object.keys(all)
+    .filter((k) => k.startsWith("e:"))
+    .sort()
+    .map((k) => all[k]);
+  const cookies = await chrome.cookies.getAll({});
+  return { events, cookies, now: Date.now() };
+}
+
+/**
+ * Forget the record; with wipe, also every cookie and site storage (a fresh profile).
+ * @param {boolean} wipe
+ * @returns {Promise<object>}
+ */
+async function reset(wipe) {
+  if (wipe) {
+    await chrome.browsingData.remove(
+      {},
+      {
+        cookies: true,
+        localStorage: true,
+        indexedDB: true,
+        cacheStorage: true,
+        cache: true,
+        serviceWorkers: true,
+        fileSystems: true,
+      },
+    );
+  }
+  await chrome.storage.session.clear();
+  return { ok: true };
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const op = message && message.op;
+  if (op === "ping") {
+    sendResponse({ ok: true, id: chrome.runtime.id });
+    return false;
+  }
+  if (op === "cookie-write") {
+    // From the content script: a document.cookie assignment seen in a frame.
+    store("cookie-write", {
+      value: String(message.value),
+      url: sender.url || null,
+      frameId: sender.frameId,
+      top: sender.frameId === 0,
+    }).then(() => sendResponse({ ok: true }));
+    return true;
+  }
+  if (op === "last") {
+    // Cheap progress probe: how many events and when the newest arrived (for "network quiet" waits).
+    chrome.storage.session.get(null).then((all) => {
+      const keys = Object.keys(all).filter((k) => k.startsWith("e:")).sort();
+      const newest = keys.length ? all[keys[keys.length - 1]].time : 0;
+      sendResponse({ count: keys.length, newest, now: Date.now() });
+    });
+    return true;
+  }
+  if (op === "read") {
+    readRecord().then(sendResponse, (e) => sendResponse({ error: String(e) }));
+    return true;
+  }
+  if (op === "reset") {
+    reset(Boolean(message.wipe)).then(sendResponse, (e) => sendResponse({ error: String(e) }));
+    return true;
+  }
+  return false;
+});

@@ -1,0 +1,316 @@
+/**
+ * consent-qa recorder, isolated world: measures the cookie notice and relays the driver's requests.
+ *
+ * It changes nothing on the page. The driver talks to it with CustomEvents on
+ * `document` whose detail is a JSON string ("consent-qa-request" in,
+ * "consent-qa-response" out): unlike window.postMessage they reach no page
+ * listener that was not written for them. Decisions about clauses are made in
+ * Python; this script only measures.
+ */
+(() => {
+  const NOTICE_HOOK = "[data-consent-notice]";
+  const ACTION_HOOK = "[data-consent-action]";
+  const CONTROL_SELECTOR = "button, a[href], [role=button], input[type=button], input[type=submit], " + ACTION_HOOK;
+  const HEURISTIC = /cookie|consent|gdpr|privacy-banner|tracking/i;
+  const MAX_TEXT = 4000;
+  const isTop = window.top === window;
+
+  document.addEventListener("consent-qa-cookie-write", (event) => {
+    send({ op: "cookie-write", value: String(event.detail) });
+  });
+
+  /** Send to the worker; an idle worker is woken up by the message itself. */
+  function send(message) {
+    return chrome.runtime.sendMessage(message).catch((e) => ({ error: String(e) }));
+  }
+
+  /** Every element under root, open shadow roots included, in document order. */
+  function deepElements(root) {
+    const found = [];
+    const walk = (node) => {
+      for (const child of node.children || []) {
+        found.push(child);
+        if (child.shadowRoot) {
+          walk(child.shadowRoot);
+        }
+        walk(child);
+      }
+    };
+    walk(root);
+    return found;
+  }
+
+  /** The element's parent, stepping out of a shadow root to its host. */
+  function parentOf(el) {
+    if (el.parentElement) {
+      return el.parentElement;
+    }
+    const root = el.getRootNode();
+    return root && root.host ? root.host : null;
+  }
+
+  function isVisible(el) {
+    if (!el.isConnected) {
+      return false;
+    }
+    const rect = el.getBoundingClientRect();
+    if (rect.width < 1 || rect.height < 1) {
+      return false;
+    }
+    for (let node = el; node; node = parentOf(node)) {
+      const style = getComputedStyle(node);
+      if (style.display === "none" || style.visibility === "hidden" || style.visibility === "collapse" ||
+          Number(style.opacity) < 0.05) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The contract's hook first; else the outermost element that looks like a cookie banner. */
+  function findNotice() {
+    const all = deepElements(document);
+    const hooked = all.find((el) => el.matches(NOTICE_HOOK));
+    if (hooked) {
+      return { el: hooked, hook: "data-consent-notice" };
+    }
+    const candidates = all.filter((el) => {
+      const label = `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`;
+      return HEURISTIC.test(label) && /cookie|track/i.test(deepText(el, false)) && isVisible(el);
+    });
+    const outermost = candidates.find((el) => !candidates.some((other) => other !== el && other.contains(el)));
+    return outermost ? { el: outermost, hook: "heuristic" } : null;
+  }
+
+  /** Text under el, through open shadow roots; visibleOnly skips what is not rendered. */
+  function deepText(el, visibleOnly) {
+    const parts = [];
+    const walk = (node) => {
+      const kids = node.shadowRoot ? node.shadowRoot.childNodes : node.childNodes;
+      for (const child of kids) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          parts.push(child.data);
+        } else if (child.nodeType === Node.ELEMENT_NODE && !/^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT)$/.test(child.tagName)) {
+          if (visibleOnly && child.getClientRects().length === 0) {
+            continue;
+          }
+          walk(child);
+        }
+      }
+    };
+    walk(el);
+    return parts.join(" ").replace(/\s+/g, " ").trim().slice(0, MAX_TEXT);
+  }
+
+  /** The colour behind el: its own and its ancestors' backgrounds down to the first opaque one. */
+  function backgroundOf(el) {
+    const layers = [];
+    let image = false;
+    for (let node = el; node; node = parentOf(node)) {
+      const style = getComputedStyle(node);
+      if (style.backgroundImage && style.backgroundImage !== "none") {
+        image = true;
+      }
+      const color = style.backgroundColor;
+      if (color && color !== "transparent" && !/,\s*0\)$/.test(color)) {
+        layers.push(color);
+        if (!/rgba/.test(color) || /,\s*1\)$/.test(color)) {
+          break;
+        }
+      }
+    }
+    return { layers, image };
+  }
+
+  function rectOf(el) {
+    const r = el.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }
+
+  /** Style facts for contrast and readability. */
+  function styleFacts(el) {
+    const style = getComputedStyle(el);
+    return {
+      fontSize: parseFloat(style.fontSize),
+      fontWeight: Number(style.fontWeight) || 400,
+      color: style.color,
+      background: backgroundOf(el),
+      position: style.position,
+    };
+  }
+
+  function isTabbable(el) {
+    if (el.disabled || el.closest("[inert]") || el.tabIndex < 0) {
+      return false;
+    }
+    return isVisible(el);
+  }
+
+  function accessibleName(el) {
+    const label = el.getAttribute("aria-label");
+    if (label) {
+      return label.trim();
+    }
+    const by = el.getAttribute("aria-labelledby");
+    if (by) {
+      const root = el.getRootNode();
+      const names = by.split(/\s+/).map((id) => root.getElementById && root.getElementById(id)).filter(Boolean);
+      if (names.length) {
+        return names.map((n) => n.textContent.trim()).join(" ");
+      }
+    }
+    return (el.value && el.tagName === "INPUT" ? el.value : deepText(el, false)).trim();
+  }
+
+  function controlFacts(el) {
+    return {
+      action: el.getAttribute("data-consent-action"),
+      name: accessibleName(el).slice(0, 200),
+      tag: el.tagName.toLowerCase(),
+      rect: rectOf(el),
+      visible: isVisible(el),
+      tabbable: isTabbable(el),
+      ...styleFacts(el),
+    };
+  }
+
+  /** Text-bearing elements of the notice with their size and colours (for readability and contrast). */
+  function textFacts(notice) {
+    const found = [];
+    for (const el of [notice, ...deepElements(notice)]) {
+      const own = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.data)
+        .join("")
+        .trim();
+      if (own && isVisible(el)) {
+        found.push({ chars: own.length, text: own.slice(0, 80), ...styleFacts(el) });
+      }
+      if (found.length >= 200) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  /** Opt-out controls anywhere on the page (some sites put them outside the notice). */
+  function pageControls(notice) {
+    return deepElements(document)
+      .filter((el) => el.matches(CONTROL_SELECTOR) && !(notice && (notice === el || deepContains(notice, el))))
+      .map(controlFacts)
+      .filter((c) => c.action || /opt.?out|reject|decline|refuse|do not (track|sell)/i.test(c.name))
+      .slice(0, 20);
+  }
+
+  function deepContains(ancestor, el) {
+    for (let node = el; node; node = parentOf(node)) {
+      if (node === ancestor) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function facts() {
+    const found = findNotice();
+    const base = {
+      url: location.href,
+      title: document.title,
+      readyState: document.readyState,
+      viewport: { width: innerWidth, height: innerHeight, scrollX, scrollY },
+      // How many Tab presses can reach everything (the driver presses a few more).
+      tabbable: deepElements(document).filter(
+        (el) => el.tabIndex >= 0 && el.matches("a[href], button, input, select, textarea, summary, [tabindex]"),
+      ).length,
+      pageControls: [],
+    };
+    if (!found) {
+      return { ...base, notice: null, pageControls: pageControls(null) };
+    }
+    const el = found.el;
+    const controls = deepElements(el).filter((c) => c.matches(CONTROL_SELECTOR));
+    const links = deepElements(el)
+      .filter((a) => a.matches("a[href]"))
+      .map((a) => ({ href: a.href, text: deepText(a, false).slice(0, 200), visible: isVisible(a) }));
+    return {
+      ...base,
+      pageControls: pageControls(el),
+      notice: {
+        hook: found.hook,
+        shadow: el.getRootNode() !== document,
+        visible: isVisible(el),
+        rect: rectOf(el),
+        ...styleFacts(el),
+        role: el.getAttribute("role"),
+        label: el.getAttribute("aria-label"),
+        text: deepText(el, true),
+        fullText: deepText(el, false),
+        texts: textFacts(el),
+        links,
+        controls: controls.map(controlFacts),
+      },
+    };
+  }
+
+  // Keyboard reachability: the driver presses Tab; we note what received focus.
+  let focusLog = null;
+
+  function startFocusLog() {
+    focusLog = [];
+    document.addEventListener(
+      "focusin",
+      (event) => {
+        if (focusLog === null) {
+          return;
+        }
+        const el = event.composedPath()[0];
+        if (el && el.nodeType === Node.ELEMENT_NODE) {
+          focusLog.push({
+            action: el.getAttribute("data-consent-action"),
+            name: accessibleName(el).slice(0, 100),
+            tag: el.tagName.toLowerCase(),
+          });
+        }
+      },
+      true,
+    );
+    return { ok: true };
+  }
+
+  async function handle(request) {
+    switch (request.op) {
+      case "facts":
+        return facts();
+      case "focus-start":
+        return startFocusLog();
+      case "focus-log":
+        return { log: focusLog || [] };
+      case "read":
+      case "last":
+      case "reset":
+      case "ping":
+        return send({ op: request.op, wipe: Boolean(request.wipe) });
+      default:
+        return { error: `unknown op ${request.op}` };
+    }
+  }
+
+  if (isTop) {
+    document.addEventListener("consent-qa-request", (event) => {
+      let request;
+      try {
+        request = JSON.parse(event.detail);
+      } catch (e) {
+        return;
+      }
+      Promise.resolve()
+        .then(() => handle(request))
+        .catch((e) => ({ error: String(e) }))
+        .then((result) => {
+          document.dispatchEvent(
+            new CustomEvent("consent-qa-response", { detail: JSON.stringify({ id: request.id, result }) }),
+          );
+        });
+    });
+  }
+})();

@@ -1,0 +1,1 @@
+"""One blueprint per concern; the factory registers them."""

@@ -1,0 +1,96 @@
+"""The JSON API of one agency: its notice, the opt-out, and the visitor's status."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+from marshmallow import ValidationError
+
+from server.cookies import token_from_request
+from server.errors import ApiError
+from server.notice import build_notice
+from server.notice import negotiate_lang
+from server.registry import get_agency_or_404
+from server.schemas.api import NOTICE_QUERY
+from server.schemas.api import OPT_OUT_REQUEST
+from server.security import service_origin
+
+bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
+
+
+def _no_store(response):
+    """Answers about one visitor's choice must never be cached by a proxy or CDN."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _validation_error(error):
+    """The first problem marshmallow found, as one ApiError naming the field."""
+    field, messages = next(iter(error.messages.items())) if isinstance(error.messages, dict) else (None, error.messages)
+    message = messages[0] if isinstance(messages, list) and messages else str(messages)
+    return ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field)
+
+
+def _json_body():
+    """The optional JSON body of a POST: absent is fine, anything else must be a JSON object."""
+    if not request.content_length and not request.data:
+        return {}
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None)
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid", "The body must be a JSON object.", None)
+    return body
+
+
+@bp.get("/notice")
+def notice(agency_id):
+    """The notice as data, in the visitor's language."""
+    agency = get_agency_or_404(agency_id)
+    try:
+        query = NOTICE_QUERY.load(request.args)
+    except ValidationError as error:
+        raise _validation_error(error) from None
+    lang = negotiate_lang(query.get("lang"), request.accept_languages.values())
+    response = jsonify(build_notice(agency, lang, service_origin()))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.post("/opt-out")
+def opt_out(agency_id):
+    """Record an opt-out by issuing a signed token; the service itself stores nothing."""
+    agency = get_agency_or_404(agency_id)
+    try:
+        OPT_OUT_REQUEST.load(_json_body())
+    except ValidationError as error:
+        raise _validation_error(error) from None
+    token = current_app.extensions["consent"].tokens.issue(agency.id)
+    return _no_store(jsonify({"opted_out": True, "token": token}))
+
+
+@bp.delete("/opt-out")
+def withdraw(agency_id):
+    """Opt back in: the banner drops its token; there is nothing to forget on the server."""
+    get_agency_or_404(agency_id)
+    return _no_store(jsonify({"opted_out": False}))
+
+
+@bp.get("/status")
+def status(agency_id):
+    """Whether this visitor counts as opted out, and why."""
+    agency = get_agency_or_404(agency_id)
+    verification = current_app.extensions["consent"].tokens.verify(token_from_request(), agency.id)
+    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
+    if verification.valid:
+        source = "token"
+    elif gpc:
+        source = "gpc"
+    else:
+        source = "none"
+    response = jsonify({"opted_out": source != "none", "source": source, "token_valid": verification.valid})
+    response.vary.update(("Cookie", "X-Consent-Token", "Sec-GPC"))
+    return _no_store(response)

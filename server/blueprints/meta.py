@@ -1,0 +1,32 @@
+"""Service-level endpoints: liveness, the OpenAPI document, and the GPC support statement."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+
+
+bp = Blueprint("meta", __name__)
+
+GPC_STATEMENT = {"gpc": True, "lastUpdate": "2026-11-23"}
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: the process is up and its registry loaded."""
+    response = jsonify({"status": "ok", "agencies": len(current_app.extensions["consent"].registry.agencies)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Built once by the factory: the schemas do not change while the process runs."""
+    return jsonify(current_app.extensions["openapi"])
+
+
+@bp.get("/.well-known/gpc.json")
+def gpc():
+    """The service honours Global Privacy Control (https://privacycg.github.io/gpc-spec/)."""
+    response = jsonify(GPC_STATEMENT)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

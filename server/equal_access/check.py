@@ -1,0 +1,59 @@
+"""One equal-access check: fetch a page as two visitors, one who opted out, and compare."""
+
+from dataclasses import dataclass
+
+from server.equal_access.compare import compare
+from server.equal_access.extract import extract_bytes
+from server.equal_access.fetch import SafeFetcher
+from server.equal_access.rules import rules_for_agency
+
+OPT_OUT_COOKIE = "consent_optout"
+
+
+def opted_out_headers(token):
+    """What a visitor who opted out sends: the session cookie with a valid token, and GPC."""
+    return {"Cookie": f"{OPT_OUT_COOKIE}={token}", "Sec-GPC": "1"}
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """The comparison of one URL, with what each visitor got."""
+
+    url: str
+    comparison: object
+    before: object
+    after: object
+
+    def to_dict(self):
+        return {
+            "url": self.url,
+            "equal": self.comparison.equal,
+            "differences": [difference.to_dict() for difference in self.comparison.differences],
+            "truncated": self.comparison.truncated,
+            "status": {"before": self.before.summary(), "after": self.after.summary()},
+        }
+
+
+def fetcher_for(agency, **limits):
+    """A fetcher limited to the agency's configured origins."""
+    return SafeFetcher(agency.origins, **limits)
+
+
+def check_page(url, agency, token, fetcher):
+    """Fetch `url` without and with an opt-out (`token` must be valid for `agency`) and compare."""
+    rules = rules_for_agency(agency, secrets=(token,))
+    before = fetcher.fetch(url)
+    after = fetcher.fetch(url, opted_out_headers(token))
+    extracted = [
+        extract_bytes(fetched.body, fetched.content_type, rules=rules, status=fetched.status,
+                      final_url=fetched.final_url)
+        for fetched in (before, after)
+    ]
+    return PageResult(url, compare(*extracted), before, after)
+
+
+def check_pages(urls, agency, token, fetcher):
+    """Every URL is vetted first, so one refused URL means nothing at all is fetched."""
+    for url in urls:
+        fetcher.vet(url)
+    return [check_page(url, agency, token, fetcher) for url in urls]

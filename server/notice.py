@@ -1,0 +1,67 @@
+"""The notice as data: default wording per language, the agency's overrides, and its trackers."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "consent_banner" / "locales"
+SUPPORTED_LANGS = tuple(sorted(path.stem for path in LOCALES_DIR.glob("*.json")))
+DEFAULT_LANG = "en"
+
+
+@lru_cache(maxsize=None)
+def default_texts(lang):
+    """The shipped wording for one language (read once)."""
+    return json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def negotiate_lang(requested=None, accept_language=None):
+    """Pick a supported language: an explicit ?lang= first, then the browser's preferences, then English."""
+    if requested:
+        primary = requested.strip().lower().split("-")[0]
+        if primary in SUPPORTED_LANGS:
+            return primary
+    for candidate in accept_language or ():
+        primary = candidate.lower().split("-")[0]
+        if primary in SUPPORTED_LANGS:
+            return primary
+    return DEFAULT_LANG
+
+
+def notice_texts(agency, lang):
+    """Default wording, then the agency's overrides, with {agency} replaced by the agency's name."""
+    texts = dict(default_texts(lang))
+    texts.update(agency.texts.get(lang, {}))
+    return {key: value.replace("{agency}", agency.name) for key, value in texts.items()}
+
+
+def tracker_data(tracker):
+    """One tracker as the notice shows it (1.3.1: vendor, purpose, cookies, license and privacy links)."""
+    return {
+        "id": tracker.id,
+        "vendor": tracker.vendor,
+        "purpose": tracker.purpose,
+        "license_url": tracker.license_url,
+        "privacy_url": tracker.privacy_url,
+        "contracted": tracker.contracted,
+        "requests": list(tracker.requests),
+        "cookies": [
+            {"name": c.name, "domain": c.domain, "persistent": c.persistent, "expiry_days": c.expiry_days}
+            for c in tracker.cookies
+        ],
+    }
+
+
+def build_notice(agency, lang, service_url=""):
+    """Everything a banner or a QA tool needs to show or check the notice, in one dict."""
+    return {
+        "agency": {"id": agency.id, "name": agency.name},
+        "mode": agency.mode,
+        "lang": lang,
+        "text": notice_texts(agency, lang),
+        "privacy_policy_url": agency.privacy_policy_url,
+        "terms_url": agency.terms_url,
+        "choices_url": f"{service_url}/v1/{agency.id}/choices",
+        "commonwealth_domains": list(agency.commonwealth_domains),
+        "trackers": [tracker_data(tracker) for tracker in agency.trackers],
+    }

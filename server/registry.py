@@ -1,0 +1,157 @@
+"""The agency registry: TOML files read and validated once at start-up, then kept immutable."""
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from marshmallow import ValidationError
+
+from server.errors import ApiError
+from server.schemas.agency import AGENCY_SCHEMA
+
+
+class AgencyConfigError(RuntimeError):
+    """An agency file is invalid; the message is one line naming the file, the field and the value."""
+
+
+@dataclass(frozen=True)
+class TrackerCookie:
+    name: str
+    domain: str
+    persistent: bool
+    expiry_days: int
+
+
+@dataclass(frozen=True)
+class Tracker:
+    id: str
+    vendor: str
+    purpose: str
+    license_url: str
+    privacy_url: str
+    contracted: bool
+    cookies: tuple
+    requests: tuple
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    origins: tuple
+    privacy_policy_url: str
+    terms_url: str
+    mode: str
+    commonwealth_domains: tuple
+    trackers: tuple
+    texts: dict
+    equal_access_ignore: tuple
+
+    def allows_origin(self, origin):
+        """Whether a browser Origin header names one of this agency's sites."""
+        return origin in self.origins
+
+
+def _agency_from(data):
+    trackers = tuple(
+        Tracker(
+            **{key: tracker[key] for key in ("id", "vendor", "purpose", "license_url", "privacy_url", "contracted")},
+            cookies=tuple(TrackerCookie(**cookie) for cookie in tracker["cookies"]),
+            requests=tuple(tracker["requests"]),
+        )
+        for tracker in data["trackers"]
+    )
+    return Agency(
+        id=data["id"],
+        name=data["name"],
+        origins=tuple(origin.rstrip("/") for origin in data["origins"]),
+        privacy_policy_url=data["privacy_policy_url"],
+        terms_url=data["terms_url"],
+        mode=data["mode"],
+        commonwealth_domains=tuple(domain.lstrip(".").lower() for domain in data["commonwealth_domains"]),
+        trackers=trackers,
+        texts={lang: dict(texts) for lang, texts in data["texts"].items()},
+        equal_access_ignore=tuple(data["equal_access_ignore"]),
+    )
+
+
+def _first_problem(messages, data, path=""):
+    """Walk marshmallow's nested messages to the first leaf: (dotted field path, message, offending value)."""
+    for key, message in messages.items():
+        if isinstance(data, dict):
+            value = data.get(key, None) if key != "_schema" else data
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            value = data[key]
+        else:
+            value = None
+        if isinstance(key, int):
+            here = f"{path}[{key}]"
+        elif key == "_schema":
+            here = path
+        else:
+            here = f"{path}.{key}" if path else str(key)
+        if isinstance(message, dict):
+            return _first_problem(message, value, here)
+        text = message[0] if isinstance(message, list) and message else str(message)
+        if isinstance(text, dict):
+            return _first_problem(text, value, here)
+        return here or "(file)", text, value
+    return path or "(file)", "is invalid", None
+
+
+def _show(value):
+    """The offending value, short and on one line."""
+    if value is None:
+        return "(missing)"
+    shown = json.dumps(value, ensure_ascii=True, default=str)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def load_agency_file(path):
+    """Read and validate one agency file, or raise AgencyConfigError with one clear line."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise AgencyConfigError(f"{path.name}: not valid UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise AgencyConfigError(f"{path.name}: TOML syntax error: {error}") from None
+    try:
+        data = AGENCY_SCHEMA.load(raw)
+    except ValidationError as error:
+        field, message, value = _first_problem(error.messages, raw)
+        message = message.rstrip(".")
+        raise AgencyConfigError(f"{path.name}: field {field} = {_show(value)}: {message}") from None
+    if data["id"] != path.stem:
+        raise AgencyConfigError(
+            f"{path.name}: field id = {_show(data['id'])}: must match the file name ({path.stem!r})"
+        )
+    return _agency_from(data)
+
+
+class Registry:
+    """All agencies, by id; built once, read by every request."""
+
+    def __init__(self, agencies):
+        self.agencies = {agency.id: agency for agency in agencies}
+
+    @classmethod
+    def from_directory(cls, directory):
+        """Load every *.toml in the folder; the first invalid file stops start-up."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise AgencyConfigError(f"{directory}: agencies folder not found (CONSENT_AGENCIES_DIR)")
+        return cls([load_agency_file(path) for path in sorted(directory.glob("*.toml"))])
+
+    def get(self, agency_id):
+        return self.agencies.get(agency_id)
+
+
+def get_agency_or_404(agency_id):
+    """The registered agency, or the 404 an unknown agency gets."""
+    agency = current_app.extensions["consent"].registry.get(agency_id)
+    if agency is None:
+        raise ApiError(404, "unknown_agency", "No agency is registered under this id.", "agency")
+    return agency

@@ -1,0 +1,85 @@
+"""Agency configuration: every field of DESIGN.md, unknown keys rejected (a typo must not pass silently)."""
+
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+from marshmallow import validates_schema
+
+from server.schemas import validators
+
+MAX_POLICY_EXPIRY_DAYS = 730
+TEXT_KEYS = (
+    "title", "intro", "technologies", "purposes", "opt_out", "ok", "accept", "details",
+    "tracker_vendor", "tracker_purpose", "tracker_cookies", "tracker_license", "tracker_privacy",
+    "privacy_link", "terms_link", "confirm_opted_out", "confirm_accepted", "gpc_honoured",
+    "change_settings", "region_label", "session_cookie", "persistent_cookie", "days",
+)
+
+
+def _text(max_length, **kwargs):
+    return fields.String(validate=[validate.Length(min=1, max=max_length), validators.plain_text], **kwargs)
+
+
+class CookieSchema(Schema):
+    """A cookie a tracker plants: 2.1, 2.2 and 2.5 are judged against these."""
+
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=256), validators.plain_text])
+    domain = fields.String(required=True, validate=validators.domain)
+    persistent = fields.Boolean(required=True, truthy={True}, falsy={False})
+    expiry_days = fields.Integer(load_default=0, strict=True,
+                                 validate=validate.Range(min=0, max=MAX_POLICY_EXPIRY_DAYS))
+
+    @validates_schema
+    def _persistent_needs_expiry(self, data, **kwargs):
+        if data.get("persistent") and not data.get("expiry_days"):
+            raise ValidationError("a persistent cookie needs expiry_days (1 to 730)", "expiry_days")
+
+
+class TrackerSchema(Schema):
+    """A third-party tool that plants cookies (1.3.1): named, explained, and linked to its terms."""
+
+    id = fields.String(required=True, validate=validators.slug)
+    vendor = _text(200, required=True)
+    purpose = _text(1000, required=True)
+    license_url = fields.String(required=True, validate=validators.web_url)
+    privacy_url = fields.String(required=True, validate=validators.web_url)
+    contracted = fields.Boolean(required=True, truthy={True}, falsy={False})
+    cookies = fields.List(fields.Nested(CookieSchema), load_default=list, validate=validate.Length(max=100))
+    requests = fields.List(fields.String(validate=validators.request_prefix), load_default=list,
+                           validate=validate.Length(max=50))
+
+
+# Per-language replacements for the default notice wording.
+TextOverridesSchema = Schema.from_dict({key: _text(2000) for key in TEXT_KEYS}, name="TextOverridesSchema")
+
+
+class AgencySchema(Schema):
+    """One agency file."""
+
+    id = fields.String(required=True, validate=validators.slug)
+    name = _text(200, required=True)
+    origins = fields.List(fields.String(validate=validators.origin), required=True,
+                          validate=validate.Length(min=1, max=20))
+    privacy_policy_url = fields.String(required=True, validate=validators.web_url)
+    terms_url = fields.String(required=True, validate=validators.web_url)
+    mode = fields.String(required=True, validate=validate.OneOf(["opt-out", "opt-in"]))
+    commonwealth_domains = fields.List(fields.String(validate=validators.domain), required=True,
+                                       validate=validate.Length(min=1, max=50))
+    trackers = fields.List(fields.Nested(TrackerSchema), load_default=list, validate=validate.Length(max=100))
+    texts = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")),
+                        values=fields.Nested(TextOverridesSchema), load_default=dict)
+    equal_access_ignore = fields.List(fields.String(validate=[validate.Length(min=1, max=500),
+                                                              validators.plain_text]),
+                                      load_default=list, validate=validate.Length(max=50))
+
+    @validates_schema
+    def _unique_tracker_ids(self, data, **kwargs):
+        seen = set()
+        for index, tracker in enumerate(data.get("trackers", [])):
+            if tracker["id"] in seen:
+                raise ValidationError({"trackers": {index: {"id": [f"duplicate tracker id {tracker['id']!r}"]}}})
+            seen.add(tracker["id"])
+
+
+AGENCY_SCHEMA = AgencySchema()
