@@ -22,6 +22,14 @@ _CODES = {
     431: "headers_too_large",
 }
 
+_MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "This method is not allowed here; the Allow header lists the ones that are.",
+    413: "The request body is too large (at most 16 KiB).",
+    414: "The address is too long.",
+    431: "The request headers are too large.",
+}
+
 
 class ApiError(Exception):
     """A refusal the client can act on: status, machine code, plain message and the field at fault."""
@@ -51,7 +59,8 @@ def register_errors(app):
     @app.errorhandler(HTTPException)
     def _http_error(error):
         status = error.code or 500
-        response = error_response(status, _CODES.get(status, "error"), error.description or error.name)
+        message = _MESSAGES.get(status) or error.description or error.name
+        response = error_response(status, _CODES.get(status, "error"), message)
         if status == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response

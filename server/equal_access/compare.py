@@ -130,10 +130,11 @@ def _diff_items(what, before, after):
     matcher = SequenceMatcher(None, [item.signature for item in before],
                               [item.signature for item in after], autojunk=False)
     missing, added = [], []
+    # Positions are (place in the first document, side, index) so added items sort where they appear.
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            missing.extend((index, before[index]) for index in range(i1, i2))
-            added.extend((index, after[index]) for index in range(j1, j2))
+            missing.extend(((index, 0, index), before[index]) for index in range(i1, i2))
+            added.extend(((i1, 1, index), after[index]) for index in range(j1, j2))
     missing, added = _cancel_moves(missing, added)
     pairs, missing, added = _pair(what, missing, added)
     found = []
