@@ -20,7 +20,9 @@ DATA_MARK = '"__CONSENT_DATA__"'
 CSS_MARK = '"__CONSENT_CSS__"'
 # What the banner needs of a tracker; the rest (request prefixes, contracts) serves QA through /notice.
 TRACKER_KEYS = ("id", "vendor", "purpose", "license_url", "privacy_url", "cookies")
-NOTICE_KEYS = ("lang", "mode", "text", "privacy_policy_url", "terms_url", "trackers")
+NOTICE_KEYS = ("text", "privacy_policy_url", "terms_url", "trackers")
+# Wording the banner never shows: the vendor label (the vendor's name is the heading), and the other mode's button.
+UNUSED_TEXT = {"opt-out": ("tracker_vendor", "accept"), "opt-in": ("tracker_vendor", "ok")}
 # Characters that are valid in JSON strings but unwise in a script body: "<" (in case the script is ever
 # inlined into HTML: "</script>"), and the two line terminators older engines reject inside string literals.
 JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -91,9 +93,10 @@ def js_literal(value):
 
 
 def banner_notice(agency, lang):
-    """The notice for one language, cut to what the banner shows; links stay relative to the page."""
+    """The notice for one language, cut to what the banner shows (the service URL is the script's own origin)."""
     notice = build_notice(agency, lang, "")
     data = {key: notice[key] for key in NOTICE_KEYS}
+    data["text"] = {key: value for key, value in notice["text"].items() if key not in UNUSED_TEXT[agency.mode]}
     data["trackers"] = [{key: tracker[key] for key in TRACKER_KEYS} for tracker in notice["trackers"]]
     return data
 
@@ -105,9 +108,8 @@ def embedded_data(agency):
     for lang in SUPPORTED_LANGS:
         if lang != DEFAULT_LANG:
             notice = banner_notice(agency, lang)
-            langs[lang] = {key: value for key, value in notice.items()
-                           if key in ("lang", "text") or value != default[key]}
-    return {"id": agency.id, "d": DEFAULT_LANG, "l": langs}
+            langs[lang] = {key: value for key, value in notice.items() if key == "text" or value != default[key]}
+    return {"id": agency.id, "mode": agency.mode, "d": DEFAULT_LANG, "l": langs}
 
 
 def render_script(agency):

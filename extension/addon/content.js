@@ -24,7 +24,7 @@
     return chrome.runtime.sendMessage(message).catch((e) => ({ error: String(e) }));
   }
 
-  /** Every element under root, open shadow roots included, in document order. */
+  /** Every element under root (and root's own shadow tree), open shadow roots included, in document order. */
   function deepElements(root) {
     const found = [];
     const walk = (node) => {
@@ -36,8 +36,16 @@
         walk(child);
       }
     };
+    if (root.shadowRoot) {
+      walk(root.shadowRoot);
+    }
     walk(root);
     return found;
+  }
+
+  /** Every open shadow root on the page (focus moves inside one are not seen from the document). */
+  function shadowRoots() {
+    return deepElements(document).filter((el) => el.shadowRoot).map((el) => el.shadowRoot);
   }
 
   /** The element's parent, stepping out of a shadow root to its host. */
@@ -125,6 +133,27 @@
   function rectOf(el) {
     const r = el.getBoundingClientRect();
     return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }
+
+  /**
+   * The element that actually shows the notice: a shadow host or a wrapper may have no box of its
+   * own (display: contents, or only fixed-position children), so take its largest visible descendant.
+   */
+  function noticeBox(el) {
+    const own = el.getBoundingClientRect();
+    if (own.width >= 1 && own.height >= 1) {
+      return el;
+    }
+    let best = null;
+    let bestArea = 0;
+    for (const child of deepElements(el)) {
+      const r = child.getBoundingClientRect();
+      if (r.width * r.height > bestArea && isVisible(child)) {
+        best = child;
+        bestArea = r.width * r.height;
+      }
+    }
+    return best || el;
   }
 
   /** Style facts for contrast and readability. */
@@ -228,6 +257,7 @@
       return { ...base, notice: null, pageControls: pageControls(null) };
     }
     const el = found.el;
+    const box = noticeBox(el);
     const controls = deepElements(el).filter((c) => c.matches(CONTROL_SELECTOR));
     const links = deepElements(el)
       .filter((a) => a.matches("a[href]"))
@@ -238,9 +268,9 @@
       notice: {
         hook: found.hook,
         shadow: el.getRootNode() !== document,
-        visible: isVisible(el),
-        rect: rectOf(el),
-        ...styleFacts(el),
+        visible: isVisible(box),
+        rect: rectOf(box),
+        ...styleFacts(box),
         role: el.getAttribute("role"),
         label: el.getAttribute("aria-label"),
         text: deepText(el, true),
@@ -255,26 +285,40 @@
   // Keyboard reachability: the driver presses Tab; we note what received focus.
   let focusLog = null;
 
+  function onFocus(event) {
+    if (focusLog === null) {
+      return;
+    }
+    const el = event.composedPath()[0];
+    if (el && el.nodeType === Node.ELEMENT_NODE) {
+      focusLog.push({
+        action: el.getAttribute("data-consent-action"),
+        name: accessibleName(el).slice(0, 100),
+        tag: el.tagName.toLowerCase(),
+      });
+    }
+  }
+
   function startFocusLog() {
     focusLog = [];
-    document.addEventListener(
-      "focusin",
-      (event) => {
-        if (focusLog === null) {
-          return;
-        }
-        const el = event.composedPath()[0];
-        if (el && el.nodeType === Node.ELEMENT_NODE) {
-          focusLog.push({
-            action: el.getAttribute("data-consent-action"),
-            name: accessibleName(el).slice(0, 100),
-            tag: el.tagName.toLowerCase(),
-          });
-        }
-      },
-      true,
-    );
+    // Moves inside one shadow tree stop at its boundary, so listen on every open shadow root too.
+    for (const target of [document, ...shadowRoots()]) {
+      target.removeEventListener("focusin", onFocus, true);
+      target.addEventListener("focusin", onFocus, true);
+    }
+    const active = deepActive();
+    if (active) {
+      onFocus({ composedPath: () => [active] });
+    }
     return { ok: true };
+  }
+
+  function deepActive() {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) {
+      el = el.shadowRoot.activeElement;
+    }
+    return el && el !== document.body ? el : null;
   }
 
   async function handle(request) {

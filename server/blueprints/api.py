@@ -16,6 +16,7 @@ from server.schemas.api import OPT_OUT_REQUEST
 from server.security import service_origin
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
+NOTICE_CACHE_LIMIT = 256
 
 
 def _no_store(response):
@@ -45,6 +46,19 @@ def _json_body():
     return body
 
 
+def _notice_body(agency, lang, origin):
+    """The serialised notice, built once per agency, language and service origin, then reused."""
+    cache = current_app.extensions.setdefault("notice_cache", {})
+    key = (agency.id, lang, origin)
+    body = cache.get(key)
+    if body is None:
+        body = current_app.json.dumps(build_notice(agency, lang, origin)).encode()
+        # The origin comes from the Host header: bound the cache so odd hosts cannot grow it.
+        if len(cache) < NOTICE_CACHE_LIMIT:
+            cache[key] = body
+    return body
+
+
 @bp.get("/notice")
 def notice(agency_id):
     """The notice as data, in the visitor's language."""
@@ -54,7 +68,8 @@ def notice(agency_id):
     except ValidationError as error:
         raise _validation_error(error) from None
     lang = negotiate_lang(query.get("lang"), request.accept_languages.values())
-    response = jsonify(build_notice(agency, lang, service_origin()))
+    response = current_app.response_class(_notice_body(agency, lang, service_origin()),
+                                          mimetype=current_app.json.mimetype)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.vary.add("Accept-Language")
     return response

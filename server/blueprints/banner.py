@@ -61,7 +61,6 @@ def banner_js(agency_id):
         response = current_app.response_class(status=304)
     else:
         response = current_app.response_class(bundle.encoded(coding), mimetype=SCRIPT_MIMETYPE)
-        response.charset = "utf-8"
         if coding != "identity":
             response.headers["Content-Encoding"] = coding
     response.headers["ETag"] = bundle.etag_for(coding)

@@ -1,5 +1,115 @@
-"""Placeholder until the equal-access checker lands: its helper replaces this module."""
+"""POST /v1/AGENCY/equal-access: the equal-access checker (policy 1.3.3) behind the JSON API."""
+
+from dataclasses import dataclass
 
 from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+from marshmallow import ValidationError
 
-bp = Blueprint("equal_access", __name__)
+from server.equal_access.check import check_pages
+from server.equal_access.fetch import SafeFetcher
+from server.equal_access.guard import FetchRefused
+from server.equal_access.guard import system_resolver
+from server.errors import ApiError
+from server.registry import get_agency_or_404
+from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
+from server.schemas.equal_access import OPENAPI_PATHS
+from server.schemas.equal_access import OPENAPI_SCHEMAS
+
+bp = Blueprint("equal_access", __name__, url_prefix="/v1/<agency_id>")
+EXTENSION_KEY = "equal_access"
+__all__ = ["OPENAPI_PATHS", "OPENAPI_SCHEMAS", "bp", "init_app"]
+
+# Refusals of the URL itself, whatever the rule it broke: the message says which.
+_URL_REFUSALS = frozenset({
+    "url_invalid", "scheme_not_allowed", "userinfo_not_allowed", "lookalike_host", "not_on_origins",
+    "private_address",
+})
+_FETCH_PROBLEMS = {
+    "dns_failed": "page_unreachable",
+    "fetch_failed": "page_unreachable",
+    "fetch_timeout": "page_timeout",
+    "response_too_large": "page_too_large",
+}
+
+
+@dataclass
+class EqualAccessSettings:
+    """Limits of one check; tests may shorten them (and give a fixed-table resolver) on the app."""
+
+    timeout: float = 5.0
+    total_timeout: float = 25.0
+    max_bytes: int = 2_000_000
+    max_redirects: int = 5
+    requests_per_url: int = 6
+    resolver: object = system_resolver
+
+
+def init_app(app):
+    """Default limits, kept on the app so every request reads the same ones."""
+    app.extensions.setdefault(EXTENSION_KEY, EqualAccessSettings())
+
+
+def _json_object():
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None)
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid", "The body must be a JSON object.", None)
+    return body
+
+
+def _load(body):
+    try:
+        return EQUAL_ACCESS_REQUEST.load(body)
+    except ValidationError as error:
+        field, messages = next(iter(error.messages.items()))
+        while isinstance(messages, dict):
+            index, messages = next(iter(messages.items()))
+            field = f"{field}[{index}]" if isinstance(index, int) else field
+        message = messages[0] if isinstance(messages, list) and messages else str(messages)
+        raise ApiError(422, "invalid", f"{field}: {message}", field) from None
+
+
+def _refusal(refusal, urls, single):
+    """A FetchRefused as the 4xx the client gets, naming the URL at fault."""
+    index = urls.index(refusal.url) if refusal.url in urls else None
+    field = "url" if single else (f"urls[{index}]" if index is not None else "urls")
+    if refusal.code in _URL_REFUSALS:
+        code = "url_not_allowed"
+    else:
+        code = _FETCH_PROBLEMS.get(refusal.code, refusal.code)
+    prefix = "" if single or index is None else f"urls[{index}]: "
+    return ApiError(422, code, prefix + refusal.message, field)
+
+
+@bp.post("/equal-access")
+def equal_access(agency_id):
+    """Fetch each page as a visitor who did not opt out and as one who did; compare what they got."""
+    agency = get_agency_or_404(agency_id)
+    data = _load(_json_object())
+    single = "url" in data
+    urls = [data["url"]] if single else list(data["urls"])
+    settings = current_app.extensions.get(EXTENSION_KEY) or EqualAccessSettings()
+    fetcher = SafeFetcher(
+        agency.origins, timeout=settings.timeout, total_timeout=settings.total_timeout,
+        max_bytes=settings.max_bytes, max_redirects=settings.max_redirects,
+        max_requests=settings.requests_per_url * len(urls), resolver=settings.resolver,
+    )
+    # A fresh, valid opt-out for this agency: exactly what a visitor who opted out presents.
+    token = current_app.extensions["consent"].tokens.issue(agency.id)
+    try:
+        results = [result.to_dict() for result in check_pages(urls, agency, token, fetcher)]
+    except FetchRefused as refusal:
+        raise _refusal(refusal, urls, single) from None
+    body = {"equal": all(result["equal"] for result in results), "results": results}
+    if single:
+        body["differences"] = results[0]["differences"]
+        body["truncated"] = results[0]["truncated"]
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -99,7 +99,11 @@ class SafeFetcher:
             if len(redirects) >= self.max_redirects:
                 raise FetchRefused("too_many_redirects", f"More than {self.max_redirects} redirects.", url)
             cookies.update(_cookie_pairs(response_headers.get_all("Set-Cookie")))
-            next_url = urljoin(target.url, location.strip())
+            try:
+                next_url = urljoin(target.url, location.strip())
+            except ValueError:
+                raise FetchRefused("redirect_not_allowed", "The page redirects to an address that cannot be parsed.",
+                                   url) from None
             try:
                 target = self.guard.vet(next_url)
             except FetchRefused as refusal:
@@ -140,6 +144,8 @@ class SafeFetcher:
         connection = self._connection(target, timeout)
         try:
             connection.request("GET", target.request_target, headers=sent)
+            # Kept now: with "Connection: close" the connection lets go of its socket after the headers.
+            sock = connection.sock
             response = connection.getresponse()
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > self.max_bytes:
@@ -150,7 +156,7 @@ class SafeFetcher:
                 left = request_deadline - time.monotonic()
                 if left <= 0:
                     raise FetchRefused("fetch_timeout", f"The page took longer than {timeout:.0f} s.", target.url)
-                connection.sock.settimeout(left)
+                sock.settimeout(left)
                 chunk = response.read1(CHUNK)
                 if not chunk:
                     break

@@ -90,7 +90,8 @@ class UrlGuard:
         if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH:
             raise FetchRefused("url_invalid", "The URL must be text of at most 2048 characters.", url)
         if any(ord(ch) <= 32 or ord(ch) == 127 for ch in url) or "\\" in url:
-            raise FetchRefused("url_invalid", "The URL must not contain spaces, control characters or backslashes.", url)
+            raise FetchRefused("url_invalid", "The URL must not contain spaces, control characters or backslashes.",
+                               url)
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -98,9 +99,11 @@ class UrlGuard:
             raise FetchRefused("url_invalid", "The URL cannot be parsed (bad host or port).", url) from None
         scheme = parts.scheme.lower()
         if scheme not in DEFAULT_PORTS:
-            raise FetchRefused("scheme_not_allowed", f"Only http and https URLs are checked, not {scheme or 'this'}:.", url)
+            raise FetchRefused("scheme_not_allowed", f"Only http and https URLs are checked, not {scheme or 'this'}:.",
+                               url)
         if "@" in parts.netloc:
-            raise FetchRefused("userinfo_not_allowed", "URLs with a user name or password (user@host) are refused.", url)
+            raise FetchRefused("userinfo_not_allowed", "URLs with a user name or password (user@host) are refused.",
+                               url)
         raw_host = parts.hostname or ""
         host = _idna_host(raw_host)
         if not host or "%" in host:
@@ -110,7 +113,8 @@ class UrlGuard:
             if host != raw_host.lower() or host.startswith("xn--") or ".xn--" in host:
                 raise FetchRefused(
                     "lookalike_host",
-                    f"The host {raw_host!r} is an internationalised name ({host}) that is not one of the agency's origins.",
+                    f"The host {raw_host!r} is an internationalised name ({host}) that is not one of the "
+                    "agency's origins.",
                     url,
                 )
             raise FetchRefused("not_on_origins", "The URL is not on one of the agency's configured origins.", url)
@@ -127,7 +131,8 @@ class UrlGuard:
             # The agency itself configured this address (e.g. the demo on 127.0.0.1): no DNS involved.
             return str(literal)
         try:
-            addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in self.resolver(origin.host, origin.port)]
+            answers = self.resolver(origin.host, origin.port)
+            addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in answers]
         except (OSError, ValueError):
             raise FetchRefused("dns_failed", f"The host {origin.host} could not be resolved.", url) from None
         if not addresses:

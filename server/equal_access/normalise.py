@@ -47,7 +47,9 @@ _VOLATILE_PATTERNS = (
     ("<epoch>", re.compile(r"(?<![\w.-])(?:1[0-9]|2[0-4])\d{8}(?:\d{3})?(?:\.\d+)?(?![\w.-])")),
     ("<hex>", re.compile(r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,}\b")),
     # Random tokens (base64 or base64url, 20 chars or more, mixing cases and digits).
-    ("<token>", re.compile(r"(?<![\w+/=-])(?=[\w+/-]*\d)(?=[\w+/-]*[a-z])(?=[\w+/-]*[A-Z])[\w+/-]{20,}={0,2}(?![\w+/=-])")),
+    ("<token>", re.compile(
+        r"(?<![\w+/=-])(?=[\w+/-]*\d)(?=[\w+/-]*[a-z])(?=[\w+/-]*[A-Z])[\w+/-]{20,}={0,2}(?![\w+/=-])"
+    )),
 )
 
 

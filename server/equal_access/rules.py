@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 import soupsieve
 
 # Always left out: the consent notice itself (DESIGN.md's stable hook), anything an agency marks as
-# not content, and every element declared as a tracker.
-BUILTIN_IGNORE = ("[data-consent-notice]", "[data-equal-access-ignore]", "[data-tracker]")
+# not content, and every element declared as a tracker. Checked as attributes: a selector engine
+# pass over every element would cost more than parsing.
+BUILTIN_IGNORE_ATTRIBUTES = frozenset({"data-consent-notice", "data-equal-access-ignore", "data-tracker"})
 
 
 def _origin_key(url):
@@ -56,11 +57,12 @@ class Rules:
     _compiled: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        selectors = BUILTIN_IGNORE + tuple(self.ignore_selectors)
-        try:
-            compiled = soupsieve.compile(", ".join(selectors))
-        except soupsieve.SelectorSyntaxError as error:
-            raise ValueError(f"invalid equal_access_ignore selector: {error}") from error
+        compiled = None
+        if self.ignore_selectors:
+            try:
+                compiled = soupsieve.compile(", ".join(self.ignore_selectors))
+            except soupsieve.SelectorSyntaxError as error:
+                raise ValueError(f"invalid equal_access_ignore selector: {error}") from error
         object.__setattr__(self, "_compiled", compiled)
         prefixes = tuple(
             prefix if isinstance(prefix, TrackerPrefix) else TrackerPrefix.parse(prefix)
@@ -69,8 +71,13 @@ class Rules:
         object.__setattr__(self, "tracker_prefixes", prefixes)
 
     def select_ignored(self, soup):
-        """The elements left out of the comparison, each with its whole subtree."""
-        return self._compiled.select(soup)
+        """The elements the agency's selectors leave out, each with its whole subtree."""
+        return self._compiled.select(soup) if self._compiled is not None else []
+
+    @staticmethod
+    def builtin_ignored(tag):
+        """The notice, declared trackers and elements marked data-equal-access-ignore."""
+        return not BUILTIN_IGNORE_ATTRIBUTES.isdisjoint(tag.attrs)
 
     def is_tracker_url(self, url):
         """Whether a resolved URL is one of the declared trackers' requests."""

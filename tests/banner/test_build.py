@@ -30,7 +30,7 @@ def test_strip_js_drops_comments_and_indentation_only():
 
 def test_strip_css_keeps_values_that_need_spaces():
     css = "/* c */\nsection{transform:translateY(calc(100% - 100vh));\n  font: 16px/1.5 a, b ;}\n"
-    assert build.strip_css(css) == "section{transform:translateY(calc(100% - 100vh));font:16px/1.5 a,b}"
+    assert build.strip_css(css) == "section{transform:translateY(calc(100% - 100vh));font: 16px/1.5 a,b}"
 
 
 @pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "a\u2028b\u2029c", "x & y > z"])
@@ -46,9 +46,10 @@ def test_embedded_data_has_every_language_and_dedupes(demo):
     default = data["l"][data["d"]]
     assert default["trackers"][0]["id"] == demo.trackers[0].id
     assert "requests" not in default["trackers"][0]
+    assert data["mode"] == demo.mode
     for lang, notice in data["l"].items():
-        assert notice["lang"] == lang
-        assert notice["text"]["opt_out"]
+        assert notice["text"]["opt_out"] and notice["text"]["ok"]
+        assert "accept" not in notice["text"], "the opt-in button's wording is not needed in opt-out mode"
         if lang != data["d"]:
             # Trackers and links are the same in every language: sent once.
             assert "trackers" not in notice and "privacy_policy_url" not in notice

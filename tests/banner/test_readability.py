@@ -17,7 +17,7 @@ def syllables(word):
     word = word.lower()
     groups = re.findall(r"[aeiouy]+", word)
     count = len(groups)
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
+    if re.search(r"[^aeiouyl]e$", word) and count > 1:
         count -= 1
     return max(count, 1)
 

@@ -1,0 +1,159 @@
+"""Throughput and latency of the hot paths, side by side with a hello-world Flask app in the same run.
+
+Run: .venv/bin/python bench/serve.py [--seconds 10] [--connections 32] [--workers 3] [--worker-class sync]
+Loopback only; every load run is bounded by --seconds. Needs Debian's wrk (installed when absent).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+KEYS = "bench-key-0123456789abcdef-newest,bench-key-0123456789abcdef-older"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def start_gunicorn(app, port, workers, worker_class, extra_env=None):
+    env = {**os.environ, "CONSENT_SECRET_KEYS": KEYS, "CONSENT_BIND": f"127.0.0.1:{port}",
+           "CONSENT_WORKERS": str(workers), "CONSENT_WORKER_CLASS": worker_class, **(extra_env or {})}
+    env.pop("CONSENT_DEMO", None)
+    command = [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--pythonpath", f"{ROOT},{ROOT / 'bench'}", app]
+    if worker_class == "gthread":
+        command += ["--threads", "4"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if app == "wsgi:app"
+                                   else f"http://127.0.0.1:{port}/", timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn for {app} did not start on port {port}")
+
+
+def worker_rss_mib(master_pid):
+    """Resident memory of each worker (children of the gunicorn master), in MiB."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+            if match:
+                sizes.append(int(match.group(1)) / 1024)
+    return sizes
+
+
+def _millis(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url, seconds, connections, method="GET", headers=None, body=None):
+    """One bounded wrk run; returns requests/s, p50 and p99 in ms, and error counts."""
+    script = None
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if method != "GET":
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f'wrk.method = "{method}"\nwrk.body = {json.dumps(body or "")}\n')
+        script.close()
+        command += ["-s", script.name]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    if script:
+        os.unlink(script.name)
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
+    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    percent = {}
+    for key, text in latency.items():
+        number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+        percent[key] = _millis(number, unit)
+    return {"rps": rps, "p50": percent.get("50"), "p99": percent.get("99"), "non_2xx": non_2xx,
+            "errors": socket_errors}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args(argv)
+    ensure_wrk()
+    service_port, hello_port = free_port(), free_port()
+    service = start_gunicorn("wsgi:app", service_port, args.workers, args.worker_class)
+    hello = start_gunicorn("hello_app:app", hello_port, args.workers, args.worker_class)
+    try:
+        base = f"http://127.0.0.1:{service_port}"
+        with urllib.request.urlopen(f"{base}/v1/demo/banner.js") as response:
+            etag = response.headers.get("ETag")
+        request = urllib.request.Request(f"{base}/v1/demo/opt-out", method="POST")
+        token = json.load(urllib.request.urlopen(request))["token"]
+        cases = [
+            ("hello-world ceiling", f"http://127.0.0.1:{hello_port}/", {}),
+            ("GET banner.js (200)", f"{base}/v1/demo/banner.js", {}),
+            ("GET banner.js (304)", f"{base}/v1/demo/banner.js", {"headers": {"If-None-Match": etag or "x"}}),
+            ("POST opt-out", f"{base}/v1/demo/opt-out", {"method": "POST"}),
+            ("GET status (token)", f"{base}/v1/demo/status", {"headers": {"X-Consent-Token": token}}),
+            ("GET notice", f"{base}/v1/demo/notice", {}),
+        ]
+        results = []
+        for name, url, options in cases:
+            result = run_wrk(url, args.seconds, args.connections, **options)
+            master = hello.pid if name.startswith("hello") else service.pid
+            result["rss_mib"] = max(worker_rss_mib(master) or [0])
+            results.append((name, result))
+        ceiling = results[0][1]["rps"]
+        print(f"\n{args.workers} {args.worker_class} workers, {args.connections} connections, "
+              f"{args.seconds} s per endpoint, {os.cpu_count()} cores\n")
+        print("| endpoint | req/s | ratio to hello | p50 ms | p99 ms | non-2xx/3xx | socket errors | max worker RSS MiB |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, r in results:
+            print(f"| {name} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                  f"{r['non_2xx']} | {r['errors']} | {r['rss_mib']:.1f} |")
+        if args.json:
+            Path(args.json).write_text(json.dumps(dict(results), indent=2))
+    finally:
+        for process in (service, hello):
+            process.send_signal(signal.SIGTERM)
+        for process in (service, hello):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`consent-qa check URL... --agency AGENCY`: check pages clause by clause and write the reports."""
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+from urllib.parse import urlsplit
+
+from extension.browser import SetupError
+from extension.report import write_reports
+from extension.runner import run_checks
+
+EXIT_PASS, EXIT_FAIL, EXIT_SETUP = 0, 1, 2
+FETCH_TIMEOUT = 10
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable environment: exit 2 with one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="consent-qa", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check pages against the Enterprise cookie policy")
+    check.add_argument("urls", nargs="+", metavar="URL", help="pages to check (http or https)")
+    check.add_argument("--agency", required=True, help="the agency id whose notice and trackers apply")
+    check.add_argument("--service", help="the consent service's base URL (default: each page's own origin)")
+    check.add_argument("--report-dir", default="consent-qa-report", help="where the reports go")
+    check.add_argument("--remote-url", help="a W3C WebDriver endpoint (Selenium Grid or chromedriver --port)")
+    check.add_argument("--workers", type=int, default=1, help="pages checked in parallel (default 1)")
+    check.add_argument("--gpc", action="store_true", help="also visit each page with Global Privacy Control on")
+    check.add_argument("--browser-arg", action="append", default=[], metavar="ARG",
+                       help="extra Chromium argument, e.g. --host-resolver-rules=... (repeatable)")
+    return parser
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def fetch_notice(service: str, agency: str) -> dict:
+    """The agency's notice as the service publishes it (trackers, links, Commonwealth domains)."""
+    url = f"{service.rstrip('/')}/v1/{quote(agency, safe='')}/notice"
+    try:
+        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            raise UsageError(f"the service at {service} does not know agency {agency!r} (404 from {url})") from e
+        raise UsageError(f"cannot read the notice from {url}: HTTP {e.code}") from e
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise UsageError(f"cannot read the notice from {url}: {getattr(e, 'reason', e)}") from e
+
+
+def check_reachable(url: str) -> None:
+    """Fail fast with a clear message when a page cannot be loaded at all."""
+    request = urllib.request.Request(url, headers={"User-Agent": "consent-qa (reachability check)"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT):
+            return
+    except urllib.error.HTTPError as e:
+        raise UsageError(f"page unreachable: {url} answers HTTP {e.code}") from e
+    except (urllib.error.URLError, OSError) as e:
+        raise UsageError(f"page unreachable: {url} ({getattr(e, 'reason', e)})") from e
+
+
+def validate(args) -> None:
+    for url in args.urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise UsageError(f"not an http(s) URL: {url}")
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+
+
+def progress_printer(stream):
+    """A one-line progress bar on a terminal; nothing in CI or when output is redirected."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes") or not stream.isatty():
+        return None
+
+    def show(done, total):
+        width = 30
+        filled = int(width * done / total)
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+    return show
+
+
+def run(args) -> int:
+    validate(args)
+    notices, by_service = {}, {}
+    for url in args.urls:
+        service = args.service or origin_of(url)
+        if service not in by_service:
+            by_service[service] = fetch_notice(service, args.agency)
+        notices[url] = by_service[service]
+    if not args.remote_url:
+        # A remote browser may reach hosts this machine cannot: then the browser itself reports.
+        for url in args.urls:
+            check_reachable(url)
+    pages, findings = run_checks(args.urls, notices, workers=args.workers, gpc=args.gpc,
+                                 remote_url=args.remote_url, extra_args=tuple(args.browser_arg),
+                                 progress=progress_printer(sys.stderr))
+    meta = {"agency": args.agency, "services": sorted(by_service), "gpc": args.gpc, "workers": args.workers}
+    paths = write_reports(Path(args.report_dir), pages, findings, meta)
+    failed = [f for f in findings if f["verdict"] == "fail"]
+    for finding in failed:
+        print(f"FAIL {finding['url']} [{finding['clause']}] {finding['reason']}")
+    errors = [p for p in pages if p.get("error")]
+    for page in errors:
+        print(f"consent-qa: error: {page['url']}: {page['error']}", file=sys.stderr)
+    print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed; reports in {paths['html'].parent}")
+    if errors:
+        return EXIT_SETUP
+    return EXIT_FAIL if failed else EXIT_PASS
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except (UsageError, SetupError) as e:
+        print(f"consent-qa: error: {e}", file=sys.stderr)
+        return EXIT_SETUP
+
+
+if __name__ == "__main__":
+    sys.exit(main())

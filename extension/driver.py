@@ -1,0 +1,204 @@
+"""One page's journey: fresh visit, opt out, reload, follow a link; the extension records, this acts."""
+
+import re
+import time
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from extension.channel import ChannelError
+from extension.channel import ask_extension_page
+from extension.channel import ask_page
+from extension.content import tracker_prefixes
+
+OPT_OUT_NAME = re.compile(r"^\s*(opt[\s-]?out|reject|decline|refuse|do not (track|sell)|no,? thanks)", re.I)
+NOTICE_TIMEOUT = 5.0
+QUIET_MS = 300
+MAX_TABS = 120
+
+# Finds the opt-out control: the contract's hook first, then a control named like one, notice before page.
+_FIND_OPT_OUT = r"""
+const NAME = new RegExp(arguments[0], "i");
+function deep(root, out) {
+  for (const el of root.querySelectorAll("*")) { out.push(el); if (el.shadowRoot) deep(el.shadowRoot, out); }
+  return out;
+}
+function shown(el) {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+}
+function name(el) {
+  return (el.getAttribute("aria-label") || (el.tagName === "INPUT" ? el.value : el.textContent) || "").trim();
+}
+const all = deep(document, []);
+const notice = all.find((el) => el.matches("[data-consent-notice]"));
+const inNotice = notice ? deep(notice, notice.shadowRoot ? deep(notice.shadowRoot, []) : []) : [];
+const controls = (els) => els.filter((el) =>
+  el.matches("button, a[href], [role=button], input[type=button], input[type=submit]"));
+const tries = [
+  [inNotice.filter((el) => el.matches('[data-consent-action="opt-out"]')), "notice", "data-consent-action"],
+  [all.filter((el) => el.matches('[data-consent-action="opt-out"]')), "page", "data-consent-action"],
+  [controls(inNotice).filter((el) => NAME.test(name(el))), "notice", "accessible name"],
+  [controls(all).filter((el) => NAME.test(name(el))), "page", "accessible name"],
+];
+for (const [found, where, by] of tries) {
+  const el = found.find(shown) || found[0];
+  if (el) { return [el, {where, by, name: name(el).slice(0, 100), shown: shown(el)}]; }
+}
+return null;
+"""
+
+_PICK_LINK = r"""
+const prefixes = arguments[0];
+const here = location.href.split("#")[0];
+function skipped(a) {
+  for (let n = a; n; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+    if (n.hasAttribute && (n.hasAttribute("data-consent-notice") || n.hasAttribute("data-consent-open"))) {
+      return true;
+    }
+  }
+  return false;
+}
+for (const a of document.querySelectorAll("a[href]")) {
+  let u;
+  try { u = new URL(a.href); } catch (e) { continue; }
+  const target = u.href.split("#")[0];
+  if (u.origin !== location.origin || target === here || skipped(a)) { continue; }
+  if (/log-?out|sign-?out|delete|\.(pdf|zip|docx?|xlsx?)$/i.test(u.pathname)) { continue; }
+  if (prefixes.some((p) => u.href.startsWith(p))) { continue; }
+  return target;
+}
+return null;
+"""
+
+
+class PageError(RuntimeError):
+    """The page could not be checked at all (unreachable, or the extension saw nothing)."""
+
+
+def fresh_tab(driver) -> None:
+    """A new tab with an empty record and no cookies or site storage: a first-time visitor."""
+    old = list(driver.window_handles)
+    driver.switch_to.new_window("tab")
+    new = driver.current_window_handle
+    for handle in old:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(new)
+    ask_extension_page(driver, "reset", wipe=True)
+
+
+def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0) -> None:
+    """Wait until the extension has seen no new event for quiet_ms (network and cookies settled)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        state = ask_page(driver, "last")
+        if state["now"] - state["newest"] >= quiet_ms:
+            return
+        time.sleep(0.05)
+
+
+def wait_notice(driver, limit: float = NOTICE_TIMEOUT) -> dict:
+    """Poll the notice facts until it is shown and stopped moving, or the page settled without one."""
+    deadline = time.monotonic() + limit
+    previous = None
+    facts = ask_page(driver, "facts")
+    while time.monotonic() < deadline:
+        notice = facts.get("notice")
+        if notice and notice.get("visible"):
+            if previous is not None and previous == notice["rect"]:
+                return facts
+            previous = notice["rect"]
+        elif facts.get("readyState") == "complete":
+            state = ask_page(driver, "last")
+            if state["now"] - state["newest"] >= 800:
+                return facts
+        time.sleep(0.1)
+        facts = ask_page(driver, "facts")
+    return facts
+
+
+def visit(driver, url: str) -> None:
+    """Load a page; a page without our content script is an error page (unreachable)."""
+    try:
+        driver.get(url)
+    except WebDriverException as e:
+        raise PageError(f"{url}: did not load ({e.msg or e})") from e
+    try:
+        ask_page(driver, "last", timeout_ms=3000)
+    except ChannelError as e:
+        raise PageError(f"{url}: unreachable or not a web page ({e})") from e
+
+
+def keyboard_reach(driver, facts: dict) -> dict:
+    """Press Tab through the page and note whether the opt-out control ever got the focus."""
+    ask_page(driver, "focus-start")
+    presses = min(MAX_TABS, facts.get("tabbable", 0) + 3)
+    ActionChains(driver).send_keys(Keys.TAB * presses).perform()
+    log = ask_page(driver, "focus-log")["log"]
+    reached = any(e.get("action") == "opt-out" or OPT_OUT_NAME.search(e.get("name") or "") for e in log)
+    return {"reached": reached, "presses": presses, "focused": log[:40]}
+
+
+def opt_out(driver) -> dict:
+    """Find and click the opt-out control like a visitor would (a script click only as a noted fallback)."""
+    found = driver.execute_script(_FIND_OPT_OUT, OPT_OUT_NAME.pattern)
+    if not found:
+        return {"found": False, "clicked": False}
+    element, info = found
+    result = {"found": True, **info, "clicked": False, "error": None}
+    try:
+        element.click()
+        result["clicked"] = True
+    except WebDriverException as e:
+        result["error"] = (e.msg or str(e)).splitlines()[0]
+        driver.execute_script("arguments[0].click()", element)
+        result["clicked_by_script"] = True
+    return result
+
+
+def shot(driver) -> bytes:
+    """A screenshot of the first screen, for the report."""
+    return driver.get_screenshot_as_png()
+
+
+def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
+    """Run the whole journey on one page and return everything the clauses need."""
+    driver = browser.driver
+    fresh_tab(driver)
+    visit(driver, url)
+    facts = wait_notice(driver)
+    page = {"url": url, "screenshots": {}}
+    page["screenshots"]["before"] = shot(driver)
+    wait_quiet(driver)
+    page["before"] = {"facts": facts, "dom": driver.execute_script("return document.documentElement.outerHTML"),
+                      "record": ask_page(driver, "read")}
+    ask_page(driver, "reset")
+    page["keyboard"] = keyboard_reach(driver, facts)
+    page["opt_out"] = opt_out(driver)
+    wait_quiet(driver)
+    visit(driver, url)
+    wait_quiet(driver, quiet_ms=400)
+    page["after"] = {"facts": ask_page(driver, "facts"),
+                     "dom": driver.execute_script("return document.documentElement.outerHTML")}
+    page["screenshots"]["after"] = shot(driver)
+    link = driver.execute_script(_PICK_LINK, list(tracker_prefixes(url, notice_data)))
+    page["next"] = {"url": link}
+    if link:
+        visit(driver, link)
+        wait_quiet(driver, quiet_ms=400)
+        page["next"]["facts"] = ask_page(driver, "facts")
+    page["after_record"] = ask_page(driver, "read")
+    page["gpc"] = check_gpc(gpc_browser, url) if gpc_browser is not None else None
+    return page
+
+
+def check_gpc(browser, url: str) -> dict:
+    """A first visit with Global Privacy Control on: the banner must treat it as an opt-out, no click."""
+    driver = browser.driver
+    fresh_tab(driver)
+    visit(driver, url)
+    facts = wait_notice(driver)
+    wait_quiet(driver)
+    return {"facts": facts, "record": ask_page(driver, "read")}

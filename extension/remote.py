@@ -1,0 +1,54 @@
+"""Drive a browser behind any W3C WebDriver endpoint, sending the extension along in the capabilities."""
+
+import base64
+import io
+import zipfile
+
+import urllib3
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.remote.client_config import ClientConfig
+
+from extension.browser import ADDON_DIR
+from extension.browser import COMMAND_TIMEOUT
+from extension.browser import PAGE_LOAD_TIMEOUT
+from extension.browser import SCRIPT_TIMEOUT
+from extension.browser import Browser
+from extension.browser import SetupError
+from extension.browser import chrome_options
+
+
+def packed_addon() -> str:
+    """The unpacked extension zipped in memory, base64-encoded for the goog:chromeOptions extensions list.
+
+    ChromeDriver unpacks what it is sent on its own host and loads it with --load-extension, so
+    the remote machine needs no copy; the manifest's "key" keeps the extension id the same there.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(ADDON_DIR.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(ADDON_DIR).as_posix())
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def launch_remote(remote_url: str, *, extension: bool, gpc: bool, headless: bool, prefs: dict | None,
+                  extra_args: tuple) -> Browser:
+    """A session on the remote endpoint with the same flags as a local browser (its own temp profile)."""
+    options = chrome_options(extension=False, gpc=gpc, headless=headless, prefs=prefs, extra_args=extra_args,
+                             user_data_dir=None)
+    # The remote host decides where Chromium lives; keep only our flags.
+    options.binary_location = ""
+    if extension:
+        options.add_encoded_extension(packed_addon())
+    config = ClientConfig(remote_server_addr=remote_url, timeout=COMMAND_TIMEOUT)
+    try:
+        driver = webdriver.Remote(command_executor=remote_url, options=options, client_config=config)
+    except WebDriverException as e:
+        raise SetupError(f"the remote WebDriver at {remote_url} did not start a browser: {e.msg or e}") from e
+    except (OSError, urllib3.exceptions.HTTPError) as e:
+        raise SetupError(f"the remote WebDriver at {remote_url} cannot be reached: {e}") from e
+    driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
+    driver.set_script_timeout(SCRIPT_TIMEOUT)
+    return Browser(driver=driver, extension=extension, remote=True)

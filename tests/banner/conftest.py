@@ -1,0 +1,36 @@
+"""Browser fixtures for the banner tests: one Chromium per module, a clean visitor for each test."""
+
+import pytest
+
+from extension.browser import SetupError
+from extension.browser import launch_chrome
+from notice_page import NoticePage
+
+# Installed before any page script: records CSP and Trusted Types violations, so tests can assert there were none.
+VIOLATION_RECORDER = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    """One headless Chromium for the whole module (starting one costs about a second)."""
+    try:
+        browser = launch_chrome(extension=False)
+    except SetupError as error:
+        pytest.skip(f"no browser: {error}")
+    browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": VIOLATION_RECORDER})
+    yield browser.driver
+    browser.quit()
+
+
+@pytest.fixture
+def visitor(chrome):
+    """A new visit: no cookies from earlier tests, no GPC override; yields the page object."""
+    chrome.get("about:blank")
+    chrome.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    page = NoticePage(chrome)
+    yield page
+    page.forget_overrides()

@@ -1,0 +1,83 @@
+"""launch_chrome and the extension's record: plain browsers, GPC, fixed id, clean quit, what is recorded."""
+
+from pathlib import Path
+
+import pytest
+
+from extension.browser import EXTENSION_ID
+from extension.browser import extension_id
+from extension.browser import launch_chrome
+from extension.browser import merge_features
+from extension.channel import ask_page
+from extension.driver import fresh_tab
+from extension.driver import wait_notice
+from extension.driver import wait_quiet
+
+
+def test_features_fold_into_one_flag():
+    args = merge_features(["--x", "--enable-features=A,B"], ("GlobalPrivacyControl", "A"))
+    assert args == ["--x", "--enable-features=A,B,GlobalPrivacyControl"]
+    assert merge_features(["--x"], ()) == ["--x"]
+
+
+def test_extension_id_is_derived_from_the_manifest_key():
+    assert EXTENSION_ID == extension_id()
+    assert len(EXTENSION_ID) == 32 and set(EXTENSION_ID) <= set("abcdefghijklmnop")
+
+
+@pytest.mark.browser
+def test_plain_browser_with_gpc_quits_cleanly(fx_server):
+    browser = launch_chrome(extension=False, gpc=True)
+    with browser:
+        browser.wait_ready()  # nothing to wait for without the extension
+        browser.driver.get(f"{fx_server}/fx/privacy")
+        assert browser.driver.execute_script("return navigator.globalPrivacyControl") is True
+        pid = browser.service.process.pid
+        temp_dir = Path(browser.temp_dir)
+    assert not temp_dir.exists()
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+@pytest.mark.browser
+def test_record_has_requests_raw_headers_and_cookie_flags(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/outside-cookie/")
+    wait_notice(driver)
+    wait_quiet(driver)
+    record = ask_page(driver, "read")
+
+    requests = {e["url"].split("?")[0]: e for e in record["events"] if e["kind"] == "request"}
+    page = requests[f"{fx_server}/fx/outside-cookie/"]
+    assert page["type"] == "main_frame"
+    outside = requests[f"http://localhost:{fx_server.rsplit(':', 1)[1]}/fx/outside/t.js"]
+    assert outside["type"] == "script" and outside["initiator"] == fx_server
+    [header] = [e for e in record["events"] if e["kind"] == "set-cookie"]
+    assert header["headers"] == ["_fx_outside=1; Max-Age=2592000; Path=/; SameSite=None; Secure"]
+    writes = [e["value"] for e in record["events"] if e["kind"] == "cookie-write"]
+    assert any(w.startswith("_fx_analytics=1; max-age=31536000") for w in writes)
+    jar = {c["name"]: c for c in record["cookies"]}
+    assert jar["_fx_outside"]["domain"] == "localhost" and jar["_fx_outside"]["sameSite"] == "no_restriction"
+    assert jar["_fx_outside"]["secure"] and not jar["_fx_outside"]["session"]
+    assert jar["_fx_analytics"]["domain"] == "127.0.0.1"
+
+    ask_page(driver, "reset")
+    assert ask_page(driver, "read")["events"] == []
+
+
+@pytest.mark.browser
+def test_reading_facts_leaves_the_page_unchanged(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/good/")
+    wait_notice(driver)
+    html = driver.execute_script("return document.documentElement.outerHTML")
+
+    facts = ask_page(driver, "facts")
+
+    assert facts["notice"]["hook"] == "data-consent-notice"
+    controls = facts["notice"]["controls"]
+    assert [c["action"] for c in controls if c["tag"] == "button"] == ["opt-out", "accept"]
+    assert [c["name"] for c in controls if c["tag"] == "a"] == ["Privacy policy", "Terms of use"]
+    assert all(c["tabbable"] and c["visible"] for c in controls)
+    assert driver.execute_script("return document.documentElement.outerHTML") == html

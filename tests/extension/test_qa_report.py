@@ -1,0 +1,56 @@
+"""The three reports from findings: JSON shape, escaped HTML with screenshots, JUnit that parses."""
+
+import json
+import xml.etree.ElementTree as ET
+
+from extension.report import write_reports
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 16
+URL = "https://www.mass.gov/a?q=<script>alert(1)</script>"
+
+
+def findings():
+    return [
+        {"url": URL, "clause": "1.3.2", "verdict": "pass", "reason": "Fine.", "evidence": {}},
+        {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Cookie <b> lasts 3 years & more.",
+         "evidence": {"raw": "a=<1>"}},
+    ]
+
+
+def pages():
+    return [{"url": URL, "screenshots": {"before": PNG, "after": PNG}, "next": {"url": None},
+             "cookies": [{"name": "<evil>", "domain": "mass.gov", "persistent": True, "lifetime_days": 1095,
+                          "setters": ["www.mass.gov"], "phases": ["before"]}]},
+            {"url": "https://down.example/", "error": "unreachable"}]
+
+
+def test_reports_are_written(tmp_path):
+    paths = write_reports(tmp_path, pages(), findings(), {"agency": "dor"})
+
+    data = json.loads(paths["json"].read_text())
+    assert data["summary"] == {"pages": 2, "findings": 2, "failed": 1, "errors": 1}
+    assert data["findings"] == findings()
+    assert data["pages"][0]["screenshots"] == {"before": "screenshots/page1-before.png",
+                                               "after": "screenshots/page1-after.png"}
+    assert (tmp_path / "screenshots" / "page1-before.png").read_bytes() == PNG
+
+
+def test_html_escapes_everything(tmp_path):
+    page = write_reports(tmp_path, pages(), findings(), {"agency": "<dor>"})["html"].read_text()
+
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Cookie &lt;b&gt; lasts 3 years &amp; more." in page
+    assert "&lt;evil&gt;" in page and "&lt;dor&gt;" in page
+    assert "<img src='screenshots/page1-before.png'" in page
+    assert "Could not be checked: unreachable" in page
+
+
+def test_junit_has_a_case_per_finding_and_page_errors(tmp_path):
+    root = ET.parse(write_reports(tmp_path, pages(), findings(), {"agency": "dor"})["junit"]).getroot()
+
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["clause 1.3.2", "clause 2.2", "check"]
+    assert cases[1].find("failure").get("message") == "Cookie <b> lasts 3 years & more."
+    assert cases[2].find("error").get("message") == "unreachable"
+    assert suite.get("failures") == "1" and suite.get("errors") == "1"

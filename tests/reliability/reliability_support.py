@@ -1,0 +1,28 @@
+"""Helpers shared by the reliability tests: case counts per profile, and the chaos bench loaded by path."""
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_AGENCIES = REPO_ROOT / "agencies"
+
+
+def examples(ci, long):
+    """Cases per property: CONSENT_FUZZ_EXAMPLES wins, then the hypothesis profile's figure."""
+    explicit = os.environ.get("CONSENT_FUZZ_EXAMPLES")
+    if explicit:
+        return int(explicit)
+    return long if os.environ.get("HYPOTHESIS_PROFILE") == "long" else ci
+
+
+def load_bench(name):
+    """A module of bench/ (not an installed package): the tests drive the same code the bench runs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,105 @@
+"""Schemathesis over /openapi.json, in-process against the real app: no 5xx, schema-true answers, JSON refusals."""
+
+import copy
+from collections import Counter
+
+import pytest
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+from reliability_support import SHIPPED_AGENCIES
+from reliability_support import examples
+from server import create_app
+from server.tokens import FORM_SALT
+
+FUZZ_KEYS = ["fuzz-key-newest-0123456789abcdef", "fuzz-key-older-0123456789abcdef"]
+# Per generation mode (positive, negative); the examples and coverage phases add their own cases on top.
+EXAMPLES_PER_MODE = examples(ci=200, long=1000)
+CASES = Counter()
+STATUSES = Counter()
+# requests refuses header values with leading or trailing blanks: strip them.
+PRINTABLE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80).map(str.strip)
+# Headers the code reads although the document does not list them: fuzzed too.
+EXTRA_HEADERS = st.fixed_dictionaries({}, optional={
+    "Origin": st.sampled_from(["http://127.0.0.1:8000", "https://evil.example", "null", "http://localhost"]),
+    "Sec-Fetch-Site": st.sampled_from(["same-origin", "same-site", "cross-site", "none", "bogus"]),
+    "Accept-Language": PRINTABLE,
+    "Accept-Encoding": PRINTABLE,
+    "Accept": st.sampled_from(["*/*", "text/html", "application/json", "image/png", ""]),
+    "Sec-GPC": st.sampled_from(["1", "0", "1, 1", "yes"]),
+    "Cookie": PRINTABLE.map(lambda value: f"consent_optout={value}"),
+})
+
+# Missing from the lead's document (reported): the no-JavaScript form's POST, added here so it is fuzzed too.
+CHOICES_POST = {
+    "summary": "Record the choice from the no-JavaScript form",
+    "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["form_token", "choice"],
+        "properties": {"form_token": {"type": "string"}, "choice": {"type": "string", "enum": ["opt-out", "opt-in"]}},
+    }}}},
+    "responses": {
+        "200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+        **{str(status): {"description": "refused",
+                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+           for status in (400, 403, 404, 413, 415, 422)},
+    },
+}
+
+
+def _prepare(document, agency_ids):
+    """Positive cases name a registered agency (else every one is a 404); negative ones still try others."""
+    document = copy.deepcopy(document)
+    for item in document["paths"].values():
+        for parameter in item.get("parameters", []):
+            if parameter.get("name") == "agency_id" and parameter.get("in") == "path":
+                parameter["schema"] = {"type": "string", "enum": sorted(agency_ids)}
+    choices = document["paths"].get("/v1/{agency_id}/choices")
+    if choices is not None and "post" not in choices:
+        choices["post"] = CHOICES_POST
+    return document
+
+
+def _load_schema():
+    """The service's own OpenAPI document, served by the real app (built at import: pytest parametrizes then)."""
+    app = create_app({"AGENCIES_DIR": str(SHIPPED_AGENCIES), "SECRET_KEYS": list(FUZZ_KEYS), "DEMO": True})
+    document = app.test_client().get("/openapi.json").get_json()
+    loaded = schemathesis.openapi.from_dict(_prepare(document, app.extensions["consent"].registry.agencies))
+    loaded.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                                    max_examples=EXAMPLES_PER_MODE)
+    return app, loaded
+
+
+APP, schema = _load_schema()
+
+
+def _give_valid_form_token(case):
+    """Half the positive form posts carry a real form token, so the success path is fuzzed as well."""
+    if isinstance(case.body, dict) and "form_token" in case.body:
+        agency_id = case.path_parameters.get("agency_id", "")
+        case.body = {**case.body, "form_token": APP.extensions["consent"].tokens.issue(agency_id, salt=FORM_SALT)}
+
+
+@schema.parametrize()
+@schema.given(extra_headers=EXTRA_HEADERS, real_form_token=st.booleans())
+def test_api_operation(case, extra_headers, real_form_token):
+    """Every generated request: no 5xx, documented status and shape, errors as the one JSON error body."""
+    if real_form_token and case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
+        _give_valid_form_token(case)
+    response = case.call_and_validate(app=APP, headers=extra_headers)
+    CASES[case.operation.label] += 1
+    STATUSES[response.status_code] += 1
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) == {"error"}, body
+        assert set(body["error"]) == {"code", "message", "field"}, body
+
+
+def test_fuzz_reached_every_operation():
+    """The figures of the run: cases per operation and statuses seen (and none of them a 5xx)."""
+    if not CASES:
+        pytest.skip("run together with test_api_operation")
+    print(f"\nAPI fuzz: {sum(CASES.values())} cases {dict(CASES)} statuses {dict(sorted(STATUSES.items()))}")
+    assert set(CASES) == {operation.label for operation in (result.ok() for result in schema.get_all_operations())}
+    assert not [status for status in STATUSES if status >= 500]
