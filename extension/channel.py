@@ -39,7 +39,7 @@ class ChannelError(RuntimeError):
 
 
 def ask_page(driver, op: str, timeout_ms: int = 8000, **params) -> dict:
-    """Ask the content script of the current page (op: facts, read, last, reset, focus-start, focus-log)."""
+    """Ask the content script of the current page (facts, dom, read, last, reset, focus-start, focus-log)."""
     try:
         result = driver.execute_async_script(_PAGE_SCRIPT, {"op": op, **params}, timeout_ms)
     except WebDriverException as e:

@@ -172,7 +172,7 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     page = {"url": url, "screenshots": {}}
     page["screenshots"]["before"] = shot(driver)
     wait_quiet(driver)
-    page["before"] = {"facts": facts, "dom": driver.execute_script("return document.documentElement.outerHTML"),
+    page["before"] = {"facts": facts, "dom": ask_page(driver, "dom")["html"],
                       "record": ask_page(driver, "read")}
     ask_page(driver, "reset")
     page["keyboard"] = keyboard_reach(driver, facts)
@@ -181,7 +181,7 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     visit(driver, url)
     wait_quiet(driver, quiet_ms=400)
     page["after"] = {"facts": ask_page(driver, "facts"),
-                     "dom": driver.execute_script("return document.documentElement.outerHTML")}
+                     "dom": ask_page(driver, "dom")["html"]}
     page["screenshots"]["after"] = shot(driver)
     link = driver.execute_script(_PICK_LINK, list(tracker_prefixes(url, notice_data)))
     page["next"] = {"url": link}

@@ -41,10 +41,28 @@ def build_spec(extra_schemas=(), extra_paths=()):
         "parameters": [{"in": "header", "name": "X-Consent-Token", "required": False, "schema": {"type": "string"}},
                        {"in": "header", "name": "Sec-GPC", "required": False, "schema": {"type": "string"}}],
         "responses": {**_ok("Status"), **_errors(404)}}})
-    spec.path(path="/v1/{agency_id}/choices", parameters=[AGENCY_PARAMETER], operations={"get": {
-        "summary": "HTML page with a plain opt-out form, for visitors without JavaScript",
-        "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
-                      **_errors(404)}}})
+    html = {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}
+    spec.path(path="/v1/{agency_id}/choices", parameters=[AGENCY_PARAMETER], operations={
+        "get": {"summary": "HTML page with a plain opt-out form, for visitors without JavaScript",
+                "responses": {**html, **_errors(404)}},
+        "post": {"summary": "The form's submission: records the choice in a session cookie",
+                 "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+                     "type": "object", "required": ["form_token", "choice"],
+                     "properties": {"form_token": {"type": "string"},
+                                    "choice": {"type": "string", "enum": ["opt-out", "opt-in"]}}}}}},
+                 "responses": {**html, **_errors(403, 404, 413, 422)}}})
+    spec.path(path="/v1/{agency_id}/banner.js", parameters=[AGENCY_PARAMETER], operations={"get": {
+        "summary": "The embeddable script with the agency's notice built in; strong ETag, gzip or brotli",
+        "responses": {"200": {"description": "JavaScript",
+                              "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                      "304": {"description": "Not modified (If-None-Match)"}, **_errors(404)}}})
+    spec.path(path="/v1/{agency_id}/embed", parameters=[AGENCY_PARAMETER], operations={"get": {
+        "summary": "The snippet to paste, with the Subresource Integrity hash of the current script",
+        "parameters": [{"in": "query", "name": "format", "required": False,
+                        "schema": {"type": "string", "enum": ["json", "text"]}}],
+        "responses": {"200": {"description": "the snippet", "content": {
+            "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}},
+            **_errors(404, 422)}}})
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": _ok("Health")}})
     for path, operations in extra_paths:
         spec.path(path=path, parameters=[AGENCY_PARAMETER] if "{agency_id}" in path else None, operations=operations)

@@ -80,25 +80,35 @@ def _agency_from(data):
 def _first_problem(messages, data, path=""):
     """Walk marshmallow's nested messages to the first leaf: (dotted field path, message, offending value)."""
     for key, message in messages.items():
-        if isinstance(data, dict):
-            value = data.get(key, None) if key != "_schema" else data
-        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
-            value = data[key]
+        if key == "_schema":
+            value, here = data, path
         else:
-            value = None
-        if isinstance(key, int):
-            here = f"{path}[{key}]"
-        elif key == "_schema":
-            here = path
-        else:
-            here = f"{path}.{key}" if path else str(key)
+            value = _child(data, key)
+            here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        if isinstance(message, dict) and message and set(message) <= {"key", "value"}:
+            # A Dict field reports its entries under "key" and "value": name the entry, not those words.
+            if "key" in message:
+                return here, _first_text(message["key"]), key
+            return _first_problem(message["value"], value, here)
         if isinstance(message, dict):
             return _first_problem(message, value, here)
-        text = message[0] if isinstance(message, list) and message else str(message)
+        text = _first_text(message)
         if isinstance(text, dict):
             return _first_problem(text, value, here)
         return here or "(file)", text, value
     return path or "(file)", "is invalid", None
+
+
+def _child(data, key):
+    if isinstance(data, dict):
+        return data.get(key)
+    if isinstance(data, list) and isinstance(key, int) and key < len(data):
+        return data[key]
+    return None
+
+
+def _first_text(message):
+    return message[0] if isinstance(message, list) and message else message if isinstance(message, dict) else str(message)
 
 
 def _show(value):

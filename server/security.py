@@ -17,8 +17,16 @@ def service_origin():
     return request.host_url.rstrip("/")
 
 
-def _request_agency():
+def _request_agency_id():
+    """The agency a /v1/AGENCY/... request is for, even when routing failed (404, 405)."""
     agency_id = (request.view_args or {}).get("agency_id")
+    if agency_id is None and request.path.startswith("/v1/"):
+        agency_id = request.path.split("/", 3)[2]
+    return agency_id
+
+
+def _request_agency():
+    agency_id = _request_agency_id()
     if agency_id is None:
         return None
     return current_app.extensions["consent"].registry.get(agency_id)
@@ -32,6 +40,8 @@ def check_cross_origin():
     """before_request: answer preflights, refuse a state change from any origin but the agency's own."""
     agency = _request_agency()
     if agency is None:
+        if request.method == "OPTIONS" and _request_agency_id() is not None:
+            return error_response(404, "unknown_agency", "No agency is registered under this id.", "agency")
         return None
     origin = request.headers.get("Origin")
     if request.method == "OPTIONS":

@@ -321,10 +321,33 @@
     return el && el !== document.body ? el : null;
   }
 
+  /**
+   * The page's DOM as HTML without the notice, for the equal-access comparison: banners without
+   * the contract's hook are only known here. The page itself is not touched (a clone is edited).
+   */
+  function snapshot() {
+    const found = findNotice();
+    const clone = document.documentElement.cloneNode(true);
+    if (found && found.el.getRootNode() === document && document.documentElement.contains(found.el)) {
+      const path = [];
+      for (let node = found.el; node !== document.documentElement; node = node.parentElement) {
+        path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+      }
+      let copy = clone;
+      for (const index of path) {
+        copy = copy.children[index];
+      }
+      copy.remove();
+    }
+    return { html: clone.outerHTML, notice: found ? found.hook : null };
+  }
+
   async function handle(request) {
     switch (request.op) {
       case "facts":
         return facts();
+      case "dom":
+        return snapshot();
       case "focus-start":
         return startFocusLog();
       case "focus-log":

@@ -1,5 +1,7 @@
 """The JSON API of one agency: its notice, the opt-out, and the visitor's status."""
 
+import json
+
 from flask import Blueprint
 from flask import current_app
 from flask import jsonify
@@ -34,13 +36,16 @@ def _validation_error(error):
 
 def _json_body():
     """The optional JSON body of a POST: absent is fine, anything else must be a JSON object."""
-    if not request.content_length and not request.data:
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None)
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        # RecursionError: a body of thousands of nested brackets is malformed input, not a server fault.
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None) from None
     if not isinstance(body, dict):
         raise ApiError(422, "invalid", "The body must be a JSON object.", None)
     return body

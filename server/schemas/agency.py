@@ -17,6 +17,15 @@ TEXT_KEYS = (
 )
 
 
+class StrictBoolean(fields.Boolean):
+    """TOML true or false only: 1, "yes" or "true" would hide a typo."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return value
+
+
 def _text(max_length, **kwargs):
     return fields.String(validate=[validate.Length(min=1, max=max_length), validators.plain_text], **kwargs)
 
@@ -26,7 +35,7 @@ class CookieSchema(Schema):
 
     name = fields.String(required=True, validate=[validate.Length(min=1, max=256), validators.plain_text])
     domain = fields.String(required=True, validate=validators.domain)
-    persistent = fields.Boolean(required=True, truthy={True}, falsy={False})
+    persistent = StrictBoolean(required=True)
     expiry_days = fields.Integer(load_default=0, strict=True,
                                  validate=validate.Range(min=0, max=MAX_POLICY_EXPIRY_DAYS))
 
@@ -44,7 +53,7 @@ class TrackerSchema(Schema):
     purpose = _text(1000, required=True)
     license_url = fields.String(required=True, validate=validators.web_url)
     privacy_url = fields.String(required=True, validate=validators.web_url)
-    contracted = fields.Boolean(required=True, truthy={True}, falsy={False})
+    contracted = StrictBoolean(required=True)
     cookies = fields.List(fields.Nested(CookieSchema), load_default=list, validate=validate.Length(max=100))
     requests = fields.List(fields.String(validate=validators.request_prefix), load_default=list,
                            validate=validate.Length(max=50))

@@ -62,6 +62,13 @@ def origin(value):
     parts = _checked_url(value)
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValidationError("must be an origin (scheme://host[:port]) without a path")
+    # Browsers send origins lower-case and without a default port; anything else could never match.
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    port = "" if parts.port in (None, default_port) else f":{parts.port}"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    canonical = f"{parts.scheme}://{host}{port}"
+    if value.rstrip("/") != canonical:
+        raise ValidationError(f"must be written as a browser sends it: {canonical}")
 
 
 def request_prefix(value):

@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from reliability_support import SHIPPED_AGENCIES
 from reliability_support import examples
@@ -47,6 +48,12 @@ CHOICES_POST = {
 }
 
 
+# A schema-valid URL is still refused (422) unless it is on the agency's origins, which no schema can say.
+SEMANTIC_422 = {"POST /v1/{agency_id}/equal-access"}
+# Missing from the equal-access document (reported): exactly one of url and urls.
+ONE_OF_URL = [{"required": ["url"]}, {"required": ["urls"]}]
+
+
 def _prepare(document, agency_ids):
     """Positive cases name a registered agency (else every one is a 404); negative ones still try others."""
     document = copy.deepcopy(document)
@@ -57,6 +64,9 @@ def _prepare(document, agency_ids):
     choices = document["paths"].get("/v1/{agency_id}/choices")
     if choices is not None and "post" not in choices:
         choices["post"] = CHOICES_POST
+    equal_access = document.get("components", {}).get("schemas", {}).get("EqualAccessRequest")
+    if equal_access is not None and not {"oneOf", "anyOf", "minProperties"} & set(equal_access):
+        equal_access["oneOf"] = ONE_OF_URL
     return document
 
 
@@ -86,7 +96,8 @@ def test_api_operation(case, extra_headers, real_form_token):
     """Every generated request: no 5xx, documented status and shape, errors as the one JSON error body."""
     if real_form_token and case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
         _give_valid_form_token(case)
-    response = case.call_and_validate(app=APP, headers=extra_headers)
+    excluded = [positive_data_acceptance] if case.operation.label in SEMANTIC_422 else []
+    response = case.call_and_validate(app=APP, headers=extra_headers, excluded_checks=excluded)
     CASES[case.operation.label] += 1
     STATUSES[response.status_code] += 1
     assert response.status_code < 500

@@ -1,0 +1,100 @@
+"""How fast consent-qa checks pages: one full check per page, and pages per minute with 1 and 2 workers.
+
+Run: .venv/bin/python bench/qa_speed.py [--pages 8] [--repeat 5]
+Serves the real app (demo on) from a werkzeug thread on loopback and checks its demo pages:
+- "cold": one `consent-qa check` of one page in-process, browser start and reports included;
+- "per page": the journey alone (fresh profile, visit, opt out, reload, next page, read) on a warm browser;
+- "throughput": run_checks over --pages pages with --workers 1 and 2, browser start included.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler
+from werkzeug.serving import make_server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from extension.browser import launch_chrome  # noqa: E402
+from extension.cli import main as cli_main  # noqa: E402
+from extension.clauses import evaluate  # noqa: E402
+from extension.driver import check_page  # noqa: E402
+from extension.runner import run_checks  # noqa: E402
+from server import create_app  # noqa: E402
+
+DEMO_PAGES = ("/demo/", "/demo/services", "/demo/forms", "/demo/privacy")
+
+
+class Quiet(WSGIRequestHandler):
+    def log(self, *args):
+        pass
+
+
+def serve():
+    app = create_app({"AGENCIES_DIR": str(REPO_ROOT / "agencies"), "SECRET_KEYS": ["bench-key-0123456789abcdef"],
+                      "DEMO": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    server, base = serve()
+    notice = json.load(urllib.request.urlopen(f"{base}/v1/demo/notice"))
+    results = {}
+
+    with tempfile.TemporaryDirectory() as report_dir:
+        started = time.perf_counter()
+        code = cli_main(["check", f"{base}/demo/", "--agency", "demo", "--report-dir", report_dir])
+        results["cold_one_page_s"] = round(time.perf_counter() - started, 2)
+        results["cold_exit_code"] = code
+
+    with launch_chrome() as browser:
+        browser.wait_ready()
+        check_page(browser, f"{base}/demo/", notice)  # warm-up
+        times = []
+        for index in range(args.repeat):
+            started = time.perf_counter()
+            page = check_page(browser, base + DEMO_PAGES[index % len(DEMO_PAGES)], notice)
+            evaluate(page, notice)
+            times.append(time.perf_counter() - started)
+    results["per_page_s"] = {"median": round(statistics.median(times), 2), "max": round(max(times), 2),
+                             "runs": len(times)}
+
+    urls = [base + DEMO_PAGES[i % len(DEMO_PAGES)] for i in range(args.pages)]
+    notices = {url: notice for url in urls}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        pages, findings = run_checks(urls, notices, workers=workers, gpc=False, remote_url=None)
+        elapsed = time.perf_counter() - started
+        failed = sum(f["verdict"] == "fail" for f in findings)
+        results[f"workers_{workers}"] = {"pages": len(pages), "seconds": round(elapsed, 2),
+                                         "pages_per_minute": round(60 * len(pages) / elapsed, 1),
+                                         "failed_findings": failed}
+    server.shutdown()
+    print(json.dumps(results, indent=2))
+    print()
+    print("| measure | value |")
+    print("| --- | --- |")
+    print(f"| one page, cold (`consent-qa check`, browser start + reports) | {results['cold_one_page_s']} s |")
+    print(f"| one page, warm browser (median of {args.repeat}, max) | {results['per_page_s']['median']} s "
+          f"({results['per_page_s']['max']} s) |")
+    for workers in (1, 2):
+        r = results[f"workers_{workers}"]
+        print(f"| {r['pages']} pages, --workers {workers} | {r['seconds']} s, {r['pages_per_minute']} pages/min |")
+
+
+if __name__ == "__main__":
+    main()
