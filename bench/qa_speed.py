@@ -24,8 +24,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from extension.browser import launch_chrome  # noqa: E402
-from extension.cli import main as cli_main  # noqa: E402
 from extension.clauses import evaluate  # noqa: E402
+from extension.cli import main as cli_main  # noqa: E402
 from extension.driver import check_page  # noqa: E402
 from extension.runner import run_checks  # noqa: E402
 from server import create_app  # noqa: E402
@@ -34,11 +34,13 @@ DEMO_PAGES = ("/demo/", "/demo/services", "/demo/forms", "/demo/privacy")
 
 
 class Quiet(WSGIRequestHandler):
+    """No access log in the measurements."""
     def log(self, *args):
         pass
 
 
 def serve():
+    """The real app with the demo on, in a thread."""
     app = create_app({"AGENCIES_DIR": str(REPO_ROOT / "agencies"), "SECRET_KEYS": ["bench-key-0123456789abcdef"],
                       "DEMO": True})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
@@ -47,6 +49,7 @@ def serve():
 
 
 def main():
+    """Measure and print JSON and a Markdown table for bench/RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)

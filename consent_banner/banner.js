@@ -9,7 +9,7 @@
   W.__consentNotice = 1;
   const API = new URL(me.src).origin + '/v1/' + D.id + '/opt-out', MODE = D.mode;
   const OUT = 'consent_optout', CHOICE = 'consent_choice', ACT = 'data-consent-action', TOP = 'data-top';
-  let host, sec, main, done, gpcLine, opener, prevPad, policy;
+  let host, sec, main, done, gpcLine, opener, prevPad, policy, waiting;
 
   /** The first supported language among data-lang, the page's lang and the browser's languages. */
   const pickLang = () => {
@@ -25,14 +25,15 @@
   const getC = name => {
     for (const kv of doc.cookie.split('; ')) {
       const i = kv.indexOf('=');
-      if (kv.slice(0, i) === name) return decodeURIComponent(kv.slice(i + 1));
+      if (kv.slice(0, i) === name) return kv.slice(i + 1);
     }
     return null;
   };
 
   /** Session cookie only: no Expires, no Max-Age (DESIGN.md: nothing we set is persistent). */
   const setC = (name, value) => {
-    doc.cookie = name + '=' + encodeURIComponent(value) + '; path=/; SameSite=Lax' +
+    // Values are 'out', 'ok' or a URL-safe signed token: nothing to encode.
+    doc.cookie = name + '=' + value + '; path=/; SameSite=Lax' +
       (location.protocol === 'https:' ? '; Secure' : '');
   };
 
@@ -92,7 +93,7 @@
 
   /** Run each inert <script type="text/plain" data-tracker> once, as a real script that keeps its nonce. */
   const activate = () => {
-    if (!allowed()) return;
+    if (!allowed() || waiting) return;
     for (const el of doc.querySelectorAll('script[type="text/plain"][data-tracker]:not([data-consent-run])')) {
       const s = doc.createElement('script');
       el.setAttribute('data-consent-run', '');
@@ -108,6 +109,15 @@
         continue;
       }
       el.after(s);
+      // Keep the page's order: what follows an external script (say its init code) waits until it has run.
+      if (el.src && !el.hasAttribute('async')) {
+        waiting = 1;
+        s.onload = s.onerror = () => {
+          waiting = 0;
+          activate();
+        };
+        return;
+      }
     }
   };
 
@@ -225,7 +235,7 @@
     fetch(API, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{}'})
       .then(r => r.ok ? r.json() : {})
       .then(j => {
-        if (j.opted_out && j.token && getC(CHOICE) === 'out') setC(OUT, j.token);
+        if (j.opted_out && /^[\w.-]+$/.test(j.token) && getC(CHOICE) === 'out') setC(OUT, j.token);
       })
       // An unreachable service leaves the local opt-out in place: it fails safe.
       .catch(() => 0);

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import brotli
 
+from consent_banner.minify import minify_css
+from consent_banner.minify import minify_js
 from server.notice import DEFAULT_LANG
 from server.notice import SUPPORTED_LANGS
 from server.notice import build_notice
@@ -53,34 +55,11 @@ class Bundle:
         return {self.etag_for(encoding) for encoding in ("identity", "gzip", "br")}
 
 
-def strip_js(source):
-    """Drop comment-only lines and indentation; safe because banner.js keeps comments on lines of their own."""
-    kept, in_block = [], False
-    for line in source.splitlines():
-        text = line.strip()
-        if in_block:
-            in_block = "*/" not in text
-            continue
-        if text.startswith("/*"):
-            in_block = "*/" not in text
-            continue
-        if text and not text.startswith("//"):
-            kept.append(text)
-    return "\n".join(kept)
-
-
-def strip_css(source):
-    """Drop comments and the whitespace around punctuation."""
-    text = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
-    text = re.sub(r"\s+", " ", text)
-    return re.sub(r"\s*([{};,>])\s*", r"\1", text).replace(";}", "}").strip()
-
-
 @lru_cache(maxsize=1)
 def sources():
-    """banner.js and banner.css, stripped (read once per process)."""
-    js = strip_js((HERE / "banner.js").read_text(encoding="utf-8"))
-    css = strip_css((HERE / "banner.css").read_text(encoding="utf-8"))
+    """banner.js and banner.css, minified (read once per process)."""
+    js = minify_js((HERE / "banner.js").read_text(encoding="utf-8"))
+    css = minify_css((HERE / "banner.css").read_text(encoding="utf-8"))
     if DATA_MARK not in js or CSS_MARK not in js:
         raise RuntimeError("banner.js lost its __CONSENT_DATA__ / __CONSENT_CSS__ placeholders")
     return js, css

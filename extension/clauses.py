@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from extension.content import compare_content
 from extension.contrast import contrast_ratio
 from extension.contrast import is_large_text
 from extension.cookie_clauses import clause_1_3_1
@@ -13,7 +14,6 @@ from extension.cookie_clauses import finding
 from extension.cookie_clauses import is_tracker_cookie
 from extension.cookie_clauses import page_cookies
 from extension.cookies import requested_cookies
-from extension.content import compare_content
 
 CLAUSES = ("1.3.2", "1.3.3", "equal-access", "1.3.1", "2.1", "2.2", "2.5")
 MIN_FONT_PX = 12
@@ -121,14 +121,19 @@ def clause_1_3_2(url: str, facts: dict, notice_data: dict) -> dict:
                    "tracking technologies and links the privacy policy.", evidence)
 
 
+def origin_key(url: str) -> tuple:
+    """(scheme, host, port) with default ports filled in, for comparing origins."""
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
 def tracker_of_request(request_url: str, page_url: str, notice_data: dict) -> str | None:
-    """The declared tracker a request belongs to ("/path" prefixes are on the page's own origin)."""
-    page = urlsplit(page_url)
+    """The declared tracker a request belongs to ("/path" prefixes: the page's origin and the agency's)."""
+    own = {origin_key(page_url)} | {origin_key(o) for o in notice_data.get("origins", [])}
     for tracker in notice_data.get("trackers", []):
         for prefix in tracker.get("requests", []):
             if prefix.startswith("/"):
-                target = urlsplit(request_url)
-                if (target.scheme, target.netloc) == (page.scheme, page.netloc) and target.path.startswith(prefix):
+                if origin_key(request_url) in own and urlsplit(request_url).path.startswith(prefix):
                     return tracker["id"]
             elif request_url.startswith(prefix):
                 return tracker["id"]

@@ -23,6 +23,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line; argparse itself exits 2 on bad usage."""
     parser = argparse.ArgumentParser(prog="consent-qa", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check pages against the Enterprise cookie policy")
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def origin_of(url: str) -> str:
+    """scheme://host[:port] of a page: its own service by default."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -70,6 +72,7 @@ def check_reachable(url: str) -> None:
 
 
 def validate(args) -> None:
+    """Refuse what cannot work before any browser starts."""
     for url in args.urls:
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise UsageError(f"not an http(s) URL: {url}")
@@ -93,6 +96,7 @@ def progress_printer(stream):
 
 
 def run(args) -> int:
+    """Fetch the notices, check the pages, write the reports; the exit code says how it went."""
     validate(args)
     notices, by_service = {}, {}
     for url in args.urls:
@@ -122,6 +126,7 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
+    """Console entry point: `consent-qa = extension.cli:main`."""
     args = build_parser().parse_args(argv)
     try:
         return run(args)

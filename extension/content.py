@@ -12,11 +12,11 @@ MAX_DIFFERENCES = 20
 
 
 def tracker_prefixes(url: str, notice_data: dict) -> tuple:
-    """Absolute request prefixes of the declared trackers ("/path" is on the page's origin)."""
+    """Absolute request prefixes of the declared trackers ("/path": on the page's and the agency's origins)."""
     parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return tuple(origin + p if p.startswith("/") else p
-                 for t in notice_data.get("trackers", []) for p in t.get("requests", []))
+    origins = list(dict.fromkeys([f"{parts.scheme}://{parts.netloc}", *notice_data.get("origins", [])]))
+    return tuple(prefix for t in notice_data.get("trackers", []) for p in t.get("requests", [])
+                 for prefix in ([o.rstrip("/") + p for o in origins] if p.startswith("/") else [p]))
 
 
 def compare_content(before_html: str, after_html: str, url: str, notice_data: dict) -> dict:

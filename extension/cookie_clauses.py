@@ -47,10 +47,12 @@ def on_commonwealth_domain(domain: str, notice_data: dict) -> bool:
 
 
 def _label(cookie: dict) -> str:
+    """How a cookie is named in a reason: name (domain)."""
     return f"{cookie['name']} ({cookie['domain']})"
 
 
 def _brief(cookie: dict) -> dict:
+    """The facts about a cookie that evidence needs."""
     keep = ("name", "domain", "persistent", "lifetime_days", "requested_days", "stored_days", "setters", "raw")
     return {key: cookie.get(key) for key in keep}
 

@@ -100,6 +100,7 @@ class CookieFact:
     phases: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """Plain data for the JSON report."""
         return dict(self.__dict__)
 
 

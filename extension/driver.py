@@ -15,7 +15,7 @@ from extension.content import tracker_prefixes
 OPT_OUT_NAME = re.compile(r"^\s*(opt[\s-]?out|reject|decline|refuse|do not (track|sell)|no,? thanks)", re.I)
 NOTICE_TIMEOUT = 5.0
 QUIET_MS = 300
-MAX_TABS = 120
+MAX_TABS = 250  # a keyboard user may need many presses; each costs a few ms here
 
 # Finds the opt-out control: the contract's hook first, then a control named like one, notice before page.
 _FIND_OPT_OUT = r"""
@@ -32,7 +32,10 @@ function name(el) {
   return (el.getAttribute("aria-label") || (el.tagName === "INPUT" ? el.value : el.textContent) || "").trim();
 }
 const all = deep(document, []);
-const notice = all.find((el) => el.matches("[data-consent-notice]"));
+// The same rule as facts.js: the contract's hook, else the outermost banner-like element about cookies.
+const looks = (el) => /cookie|consent|gdpr|privacy-banner|tracking/i.test(
+  `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`) && /cookie|track/i.test(el.textContent);
+const notice = all.find((el) => el.matches("[data-consent-notice]")) || all.find((el) => looks(el) && shown(el));
 const inNotice = notice ? deep(notice, notice.shadowRoot ? deep(notice.shadowRoot, []) : []) : [];
 const controls = (els) => els.filter((el) =>
   el.matches("button, a[href], [role=button], input[type=button], input[type=submit]"));
@@ -124,17 +127,18 @@ def visit(driver, url: str) -> None:
     try:
         driver.get(url)
     except WebDriverException as e:
-        raise PageError(f"{url}: did not load ({e.msg or e})") from e
+        reason = (e.msg or str(e)).splitlines()[0].removeprefix("unknown error: ")
+        raise PageError(f"page unreachable: {url} ({reason})") from e
     try:
         ask_page(driver, "last", timeout_ms=3000)
     except ChannelError as e:
-        raise PageError(f"{url}: unreachable or not a web page ({e})") from e
+        raise PageError(f"page unreachable: {url} (an error page, or not a web page: {e})") from e
 
 
 def keyboard_reach(driver, facts: dict) -> dict:
     """Press Tab through the page and note whether the opt-out control ever got the focus."""
     ask_page(driver, "focus-start")
-    presses = min(MAX_TABS, facts.get("tabbable", 0) + 3)
+    presses = min(MAX_TABS, facts.get("tabbable", 0) + 10)
     ActionChains(driver).send_keys(Keys.TAB * presses).perform()
     log = ask_page(driver, "focus-log")["log"]
     reached = any(e.get("action") == "opt-out" or OPT_OUT_NAME.search(e.get("name") or "") for e in log)
@@ -174,7 +178,8 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     wait_quiet(driver)
     page["before"] = {"facts": facts, "dom": ask_page(driver, "dom")["html"],
                       "record": ask_page(driver, "read")}
-    ask_page(driver, "reset")
+    # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
+    mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
     page["opt_out"] = opt_out(driver)
     wait_quiet(driver)
@@ -189,7 +194,9 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
         visit(driver, link)
         wait_quiet(driver, quiet_ms=400)
         page["next"]["facts"] = ask_page(driver, "facts")
-    page["after_record"] = ask_page(driver, "read")
+    whole = ask_page(driver, "read")
+    page["before"]["record"]["events"] = [e for e in whole["events"] if e["time"] < mark]
+    page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}
     page["gpc"] = check_gpc(gpc_browser, url) if gpc_browser is not None else None
     return page
 

@@ -5,7 +5,6 @@ import io
 import zipfile
 
 import urllib3
-
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.client_config import ClientConfig

@@ -55,6 +55,7 @@ def _e(value) -> str:
 
 
 def _cell(value) -> str:
+    """A table cell: lists joined, booleans in words, everything escaped."""
     if isinstance(value, (list, tuple)):
         return _e(", ".join(str(v) for v in value))
     if isinstance(value, bool):

@@ -4,13 +4,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import urllib3
+from selenium.common.exceptions import WebDriverException
+
+from extension.browser import SetupError
 from extension.browser import launch_chrome
 from extension.channel import ChannelError
 from extension.clauses import evaluate
 from extension.cookie_clauses import page_cookies
 from extension.driver import PageError
 from extension.driver import check_page
-from selenium.common.exceptions import WebDriverException
 
 
 class BrowserPool:
@@ -25,6 +28,7 @@ class BrowserPool:
         self._lock = threading.Lock()
 
     def _start(self, gpc: bool):
+        """Start one browser and wait for its extension, remembering it for close()."""
         browser = launch_chrome(gpc=gpc, remote_url=self.remote_url, extra_args=self.extra_args)
         with self._lock:
             self._all.append(browser)
@@ -47,6 +51,7 @@ class BrowserPool:
         self._local.gpc = None
 
     def close(self) -> None:
+        """Quit every browser this pool started."""
         with self._lock:
             for browser in self._all:
                 browser.quit()
@@ -59,7 +64,10 @@ def check_one(pool: BrowserPool, url: str, notice_data: dict) -> tuple:
     try:
         browser, gpc_browser = pool.browsers()
         page = check_page(browser, url, notice_data, gpc_browser)
-    except (PageError, ChannelError, WebDriverException) as e:
+    except SetupError:
+        raise
+    except (PageError, ChannelError, WebDriverException, urllib3.exceptions.HTTPError, OSError) as e:
+        # A hung or crashed browser is replaced; the page is reported as not checked.
         pool.discard()
         message = getattr(e, "msg", None) or str(e)
         page = {"url": url, "error": message.splitlines()[0] if message else type(e).__name__}

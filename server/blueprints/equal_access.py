@@ -12,7 +12,9 @@ from server.equal_access.check import check_pages
 from server.equal_access.fetch import SafeFetcher
 from server.equal_access.guard import FetchRefused
 from server.equal_access.guard import system_resolver
+from server.equal_access.rules import rules_for_agency
 from server.errors import ApiError
+from server.registry import AgencyConfigError
 from server.registry import get_agency_or_404
 from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
 from server.schemas.equal_access import OPENAPI_PATHS
@@ -42,14 +44,18 @@ class EqualAccessSettings:
     timeout: float = 5.0
     total_timeout: float = 25.0
     max_bytes: int = 2_000_000
-    max_redirects: int = 5
-    requests_per_url: int = 6
+    max_redirects: int = 4
     resolver: object = system_resolver
 
 
 def init_app(app):
-    """Default limits, kept on the app so every request reads the same ones."""
+    """Default limits on the app; every agency's ignore selectors compiled now, so a bad one stops start-up."""
     app.extensions.setdefault(EXTENSION_KEY, EqualAccessSettings())
+    for agency in app.extensions["consent"].registry.agencies.values():
+        try:
+            rules_for_agency(agency)
+        except ValueError as error:
+            raise AgencyConfigError(f"{agency.id}.toml: field equal_access_ignore: {error}") from None
 
 
 def _json_object():
@@ -98,7 +104,8 @@ def equal_access(agency_id):
     fetcher = SafeFetcher(
         agency.origins, timeout=settings.timeout, total_timeout=settings.total_timeout,
         max_bytes=settings.max_bytes, max_redirects=settings.max_redirects,
-        max_requests=settings.requests_per_url * len(urls), resolver=settings.resolver,
+        # Two visitors per URL, each allowed its first request and every redirect: no more.
+        max_requests=2 * (1 + settings.max_redirects) * len(urls), resolver=settings.resolver,
     )
     # A fresh, valid opt-out for this agency: exactly what a visitor who opted out presents.
     token = current_app.extensions["consent"].tokens.issue(agency.id)

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from server.equal_access.compare import compare
 from server.equal_access.extract import extract_bytes
-from server.equal_access.fetch import SafeFetcher
 from server.equal_access.rules import rules_for_agency
 
 OPT_OUT_COOKIE = "consent_optout"
@@ -17,12 +16,12 @@ def opted_out_headers(token):
 
 @dataclass(frozen=True)
 class PageResult:
-    """The comparison of one URL, with what each visitor got."""
+    """The comparison of one URL, with a summary of what each visitor got (bodies are not kept)."""
 
     url: str
     comparison: object
-    before: object
-    after: object
+    before: dict
+    after: dict
 
     def to_dict(self):
         return {
@@ -30,13 +29,8 @@ class PageResult:
             "equal": self.comparison.equal,
             "differences": [difference.to_dict() for difference in self.comparison.differences],
             "truncated": self.comparison.truncated,
-            "status": {"before": self.before.summary(), "after": self.after.summary()},
+            "status": {"before": self.before, "after": self.after},
         }
-
-
-def fetcher_for(agency, **limits):
-    """A fetcher limited to the agency's configured origins."""
-    return SafeFetcher(agency.origins, **limits)
 
 
 def check_page(url, agency, token, fetcher):
@@ -49,7 +43,7 @@ def check_page(url, agency, token, fetcher):
                       final_url=fetched.final_url)
         for fetched in (before, after)
     ]
-    return PageResult(url, compare(*extracted), before, after)
+    return PageResult(url, compare(*extracted), before.summary(), after.summary())
 
 
 def check_pages(urls, agency, token, fetcher):

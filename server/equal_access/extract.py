@@ -30,7 +30,8 @@ def parse(html, encoding=None):
     with warnings.catch_warnings():
         # Beautiful Soup warns about markup that looks like a file name or XML: pages are what they are.
         warnings.simplefilter("ignore")
-        return BeautifulSoup(html, "html.parser", from_encoding=encoding)
+        # Attributes stay strings (class too): nothing here needs them split, and parsing is faster.
+        return BeautifulSoup(html, "html.parser", from_encoding=encoding, multi_valued_attributes=None)
 
 
 def extract(html, base_url=None, rules=None, status=None, final_url=None):

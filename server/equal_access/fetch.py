@@ -33,26 +33,37 @@ class Fetched:
                 "bytes": len(self.body), "content_type": self.content_type}
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """HTTP to the vetted address, whatever DNS says now; the Host header keeps the name."""
+def _connect_pinned(addresses, port, timeout):
+    """A socket to the first vetted address that answers; never a fresh DNS look-up."""
+    error = OSError("no address to connect to")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as failure:
+            error = failure
+    raise error
 
-    def __init__(self, host, port, address, timeout):
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the vetted addresses, whatever DNS says now; the Host header keeps the name."""
+
+    def __init__(self, host, port, addresses, timeout):
         super().__init__(host, port, timeout=timeout)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect_pinned(self._addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS to the vetted address; the certificate is still checked against the host name (SNI)."""
+    """HTTPS to the vetted addresses; the certificate is still checked against the host name (SNI)."""
 
-    def __init__(self, host, port, address, timeout, context):
+    def __init__(self, host, port, addresses, timeout, context):
         super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect_pinned(self._addresses, self.port, self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
@@ -123,11 +134,11 @@ class SafeFetcher:
     def _connection(self, target, timeout):
         origin = target.origin
         if origin.scheme == "https":
-            return _PinnedHTTPSConnection(origin.host, origin.port, target.address, timeout, self.ssl_context)
-        return _PinnedHTTPConnection(origin.host, origin.port, target.address, timeout)
+            return _PinnedHTTPSConnection(origin.host, origin.port, target.addresses, timeout, self.ssl_context)
+        return _PinnedHTTPConnection(origin.host, origin.port, target.addresses, timeout)
 
     def _get(self, target, headers, cookies):
-        """One request to the pinned address; the body read up to max_bytes and the deadline."""
+        """One request to the pinned addresses; the body read up to max_bytes and the deadline."""
         if self.requests_made >= self.max_requests:
             raise FetchRefused("request_limit", f"The limit of {self.max_requests} requests per check was reached.",
                                target.url)

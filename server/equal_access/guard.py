@@ -40,11 +40,11 @@ class Origin:
 
 @dataclass(frozen=True)
 class Target:
-    """A vetted URL: where to connect (the pinned address) and what to ask for."""
+    """A vetted URL: where to connect (the pinned, vetted addresses, in order) and what to ask for."""
 
     url: str
     origin: Origin
-    address: str
+    addresses: tuple
     request_target: str
 
 
@@ -79,7 +79,7 @@ def _idna_host(host):
 
 
 class UrlGuard:
-    """Vets URLs against an agency's origins and pins each to one checked address (no DNS rebinding)."""
+    """Vets URLs against an agency's origins and pins each to its checked addresses (no DNS rebinding)."""
 
     def __init__(self, origins, resolver=system_resolver):
         self.origins = tuple(Origin.parse(origin) for origin in origins)
@@ -118,18 +118,18 @@ class UrlGuard:
                     url,
                 )
             raise FetchRefused("not_on_origins", "The URL is not on one of the agency's configured origins.", url)
-        address = self._address(origin, url)
+        addresses = self._addresses(origin, url)
         request_target = parts.path or "/"
         if parts.query:
             request_target += "?" + parts.query
-        return Target(url, origin, address, request_target)
+        return Target(url, origin, addresses, request_target)
 
-    def _address(self, origin, url):
-        """The one address to connect to; private addresses only when the configuration names them."""
+    def _addresses(self, origin, url):
+        """The addresses to connect to; private ones only when the configuration names them."""
         literal = _ip(origin.host)
         if literal is not None:
             # The agency itself configured this address (e.g. the demo on 127.0.0.1): no DNS involved.
-            return str(literal)
+            return (str(literal),)
         try:
             answers = self.resolver(origin.host, origin.port)
             addresses = [ipaddress.ip_address(address.split("%", 1)[0]) for address in answers]
@@ -147,4 +147,5 @@ class UrlGuard:
                     f"The host {origin.host} resolves to a private, loopback or reserved address; refused.",
                     url,
                 )
-        return str(addresses[0])
+        # Every answer was vetted, so any of them may be tried (localhost is often ::1 then 127.0.0.1).
+        return tuple(dict.fromkeys(str(address) for address in addresses))

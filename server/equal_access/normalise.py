@@ -30,6 +30,7 @@ VOLATILE_NAMES = frozenset({
 })
 
 _SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 # Order matters: the widest pattern first, so a date-time is one placeholder, not a date and a time.
@@ -58,6 +59,8 @@ def mask_volatile(text, secrets=()):
     for secret in secrets:
         if secret:
             text = text.replace(secret, "<secret>")
+    if not _DIGIT.search(text):
+        return text  # every volatile pattern contains a digit: most text has none and skips them all
     for placeholder, pattern in _VOLATILE_PATTERNS:
         text = pattern.sub(placeholder, text)
     return text

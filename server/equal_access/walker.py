@@ -3,9 +3,11 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from bs4 import NavigableString
 from bs4 import Tag
+from bs4.element import PreformattedString
 
 from server.equal_access.normalise import clean_text
 from server.equal_access.normalise import is_volatile_name
@@ -96,6 +98,12 @@ class Walker:
             return f"{value.split(',', 1)[0]},sha256:{digest}"
         return normalise_url(value, self.base_url, self.rules.secrets)
 
+    def resolve(self, value):
+        try:
+            return urljoin(self.base_url or "", (value or "").strip())
+        except ValueError:
+            return value or ""
+
     def text(self, value):
         return normalise_text(value, self.rules.secrets)
 
@@ -134,7 +142,8 @@ class Walker:
             if isinstance(child, Tag):
                 seen[child.name] = seen.get(child.name, 0) + 1
                 self.element(child, self.path(where, child, seen[child.name], counts[child.name]), block, depth + 1)
-            elif type(child) is NavigableString:
+            elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+                # PreformattedString covers comments, CDATA, doctypes and processing instructions.
                 self.add_text(block, str(child))
 
     @staticmethod
@@ -250,9 +259,10 @@ class Walker:
         sources = [_attr(tag, attribute)] if tag.get(attribute) else []
         if name in ("video", "audio"):
             sources += [_attr(source, "src") for source in tag.find_all("source") if source.get("src")]
-        urls = [self.url(source) for source in sources]
-        if any(self.rules.is_tracker_url(url) for url in urls):
+        # Tracker prefixes are matched on the URL as written (resolved), before normalisation drops anything.
+        if any(self.rules.is_tracker_url(self.resolve(source)) for source in sources):
             return True
+        urls = [self.url(source) for source in sources]
         if name == "img":
             alt = self.text(_attr(tag, "alt"))
             src = urls[0] if urls else "(no src)"

@@ -13,7 +13,7 @@ TEXT_KEYS = (
     "title", "intro", "technologies", "purposes", "opt_out", "ok", "accept", "details",
     "tracker_vendor", "tracker_purpose", "tracker_cookies", "tracker_license", "tracker_privacy",
     "privacy_link", "terms_link", "confirm_opted_out", "confirm_accepted", "gpc_honoured",
-    "change_settings", "region_label", "session_cookie", "persistent_cookie", "days",
+    "change_settings", "region_label", "session_cookie", "persistent_cookie", "days", "hide",
 )
 
 

@@ -76,6 +76,11 @@ class EqualAccessResultSchema(Schema):
 EQUAL_ACCESS_REQUEST = EqualAccessRequestSchema()
 EQUAL_ACCESS_RESULT = EqualAccessResultSchema()
 
+# The request names exactly one of url and urls: marshmallow checks it in code, JSON Schema says it here.
+REQUEST_BODY = {
+    "allOf": [{"$ref": "#/components/schemas/EqualAccessRequest"}],
+    "oneOf": [{"required": ["url"]}, {"required": ["urls"]}],
+}
 # For apispec: component schemas by name, and the path with its operation.
 OPENAPI_SCHEMAS = (
     ("EqualAccessRequest", EqualAccessRequestSchema),
@@ -92,7 +97,7 @@ OPENAPI_PATHS = (
             "url_not_allowed, redirect_not_allowed, page_unreachable, page_timeout, page_too_large, "
             "too_many_redirects, request_limit."
         ),
-        "requestBody": {"required": True, "content": {"application/json": {"schema": "EqualAccessRequest"}}},
+        "requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_BODY}}},
         "responses": {
             "200": {"description": "the comparison", "content": {"application/json": {"schema": "EqualAccessResult"}}},
             **{str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}

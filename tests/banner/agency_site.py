@@ -20,7 +20,8 @@ PAGE = """<!doctype html>
 {head}
 <script src="{src}" async{script_attrs}></script>
 <script type="text/plain" data-tracker="page-analytics" src="/t.js"></script>
-<script type="text/plain" data-tracker="page-analytics" nonce="{nonce}">window.inlineTrackerRan = true;</script>
+<script type="text/plain" data-tracker="page-analytics" nonce="{nonce}">window.inlineTrackerRan = true;
+window.inlineRanAfterExternal = window.pageTrackerRan === 1;</script>
 </head>
 <body>
 <main>
@@ -43,7 +44,9 @@ def agency_toml(agency_id, origin, *, mode="opt-out", name="Test Licensing Offic
              f"purpose = {toml_string(purpose)}", f'license_url = "{origin}/license"',
              f'privacy_url = "{origin}/tracker-privacy"', "contracted = true", 'requests = ["/t.js", "/collect"]', "",
              "[[trackers.cookies]]", 'name = "_page_t"', 'domain = "localhost"', "persistent = true",
-             "expiry_days = 365", ""]
+             "expiry_days = 365", "",
+             "[[trackers.cookies]]", 'name = "_page_x_*"', 'domain = "localhost"', "persistent = true",
+             "expiry_days = 30", ""]
     for lang, values in (texts or {}).items():
         lines.append(f"[texts.{lang}]")
         lines += [f"{key} = {toml_string(value)}" for key, value in values.items()]
@@ -122,12 +125,14 @@ class AgencySite:
             self.hits.clear()
 
     def add_page(self, path, service, agency, *, html_lang="en", data_lang=None, head="", trusted_types=False,
-                 src=None):
+                 src=None, integrity=None):
         """Register a page embedding agency's banner from service (or the script at src); returns its URL."""
-        self.pages[path] = dict(service=service, src=src or f"{service}/v1/{agency}/banner.js",
-                                html_lang=html_lang, head=head,
-                                script_attrs=f' data-lang="{data_lang}"' if data_lang else "",
-                                trusted_types=trusted_types)
+        attrs = f' data-lang="{data_lang}"' if data_lang else ""
+        if integrity:
+            attrs += f' integrity="{integrity}" crossorigin="anonymous"'
+        self.pages[path] = {"service": service, "src": src or f"{service}/v1/{agency}/banner.js",
+                            "html_lang": html_lang, "head": head, "script_attrs": attrs,
+                            "trusted_types": trusted_types}
         return f"{self.origin}{path}"
 
     def render(self, path):

@@ -18,7 +18,8 @@ document.addEventListener('securitypolicyviolation',
 def chrome():
     """One headless Chromium for the whole module (starting one costs about a second)."""
     try:
-        browser = launch_chrome(extension=False)
+        # Realistic host names on loopback, for cookies on parent domains (www.agency.test -> agency.test).
+        browser = launch_chrome(extension=False, extra_args=("--host-resolver-rules=MAP *.test 127.0.0.1",))
     except SetupError as error:
         pytest.skip(f"no browser: {error}")
     browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": VIOLATION_RECORDER})

@@ -24,16 +24,24 @@ STATUS_FROM_PAGE = """
 const done = arguments[arguments.length - 1];
 fetch('/v1/demo/status').then(r => r.json()).then(done, e => done(String(e)));
 """
-# Layout shifts since the page started (buffered), and the CLS they add up to (recent-input shifts excluded).
+# Layout shifts since the page started (buffered): CLS of the page, and the part whose shifted nodes are the
+# notice's own (recent-input shifts excluded, as CLS does).
 LAYOUT_SHIFTS = """
 const done = arguments[arguments.length - 1];
+const host = document.querySelector('[data-consent-notice]');
+// Nodes inside a shadow root are reported as null: counted as the notice's, to be safe.
+const ours = node => !node || node === host || node.getRootNode().host === host;
 const seen = [];
 const observer = new PerformanceObserver(list => seen.push(...list.getEntries()));
 observer.observe({type: 'layout-shift', buffered: true});
 setTimeout(() => {
   seen.push(...observer.takeRecords());
   observer.disconnect();
-  done({cls: seen.filter(e => !e.hadRecentInput).reduce((sum, e) => sum + e.value, 0), count: seen.length});
+  const counted = seen.filter(e => !e.hadRecentInput);
+  done({cls: counted.reduce((sum, e) => sum + e.value, 0),
+        banner: counted.filter(e => e.sources.some(s => ours(s.node))).reduce((sum, e) => sum + e.value, 0),
+        shifts: seen.map(e => ({value: e.value, recentInput: e.hadRecentInput, at: Math.round(e.startTime),
+                                sources: e.sources.map(s => s.node ? s.node.nodeName : '?')}))});
 }, 200);
 """
 # Where the focused element is, against the banner, after the banner's own scroll handling (two frames).
@@ -172,7 +180,9 @@ def test_no_layout_shift_from_the_notice(visitor, live_server):
     visitor.control(OPT_OUT).click()
     visitor.wait_confirmation()
     shifts = visitor.driver.execute_async_script(LAYOUT_SHIFTS)
-    assert shifts["cls"] == 0, shifts
+    assert shifts["banner"] == 0, shifts
+    # The demo page itself is stable too; a tiny allowance for a CPU-starved first frame of the page.
+    assert shifts["cls"] < 0.01, shifts
 
 
 def test_focused_page_elements_are_never_covered(visitor, live_server):

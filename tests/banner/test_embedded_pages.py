@@ -1,6 +1,8 @@
 """The banner on an agency's own site (another origin than the service): modes, CSP, Trusted Types, text safety."""
 
 import dataclasses
+import json
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -93,6 +95,44 @@ def test_cross_site_opt_out(visitor, fresh_site, service):
     assert violations(visitor) == []
 
 
+def test_opt_out_deletes_cookies_on_parent_domains_even_when_the_service_refuses(visitor, fresh_site, service):
+    # www.agency.test is not a registered origin: the service refuses the POST, the local opt-out stands.
+    url = fresh_site.add_page("/p/parent", service, "page-out").replace("localhost", "www.agency.test")
+    visitor.visit(url).wait_shown()
+    visitor.wait(lambda d: visitor.cookie("_page_t"), "the tracker did not run before the opt-out")
+    visitor.driver.execute_script("""
+        document.cookie = '_page_t=2; domain=agency.test; path=/; max-age=9999';
+        document.cookie = '_page_x_123=3; domain=.agency.test; path=/; max-age=9999';
+        document.cookie = 'unrelated=4; domain=agency.test; path=/; max-age=9999';
+    """)
+    visitor.control(OPT_OUT).click()
+    visitor.wait_confirmation()
+    visitor.wait(lambda d: visitor.requested("/opt-out"), "the banner did not ask the service for a token")
+    visitor.driver.execute_async_script("setTimeout(arguments[0], 100)")
+    names = [cookie["name"] for cookie in visitor.driver.get_cookies()]
+    assert "_page_t" not in names and "_page_x_123" not in names
+    assert "unrelated" in names and "consent_optout" not in names
+    assert visitor.cookie("consent_choice")["value"] == "out"
+    fresh_site.forget()
+    visitor.visit(url).settle()
+    assert fresh_site.tracker_hits() == [] and not visitor.shown()
+
+
+def test_embed_snippet_integrity_and_cors_load_the_script(visitor, fresh_site, service):
+    with urllib.request.urlopen(f"{service}/v1/page-out/embed", timeout=10) as response:
+        embed = json.load(response)
+    url = fresh_site.add_page("/p/sri", service, "page-out", integrity=embed["integrity"])
+    visitor.visit(url).wait_shown()
+    # A wrong hash must block the script: the check is real, and a blocked banner runs no tracker.
+    bad = fresh_site.add_page("/p/sri-bad", service, "page-out", integrity="sha384-" + "A" * 64)
+    fresh_site.forget()
+    visitor.visit(bad)
+    visitor.wait(lambda d: d.execute_script("return document.readyState === 'complete'"), "the page did not load")
+    visitor.driver.execute_async_script("setTimeout(arguments[0], 300)")
+    assert not visitor.driver.find_elements(By.CSS_SELECTOR, "[data-consent-notice]")
+    assert fresh_site.tracker_hits() == []
+
+
 def test_opt_in_runs_trackers_only_after_accept(visitor, fresh_site, service):
     url = fresh_site.add_page("/p/in", service, "page-in")
     visitor.visit(url).wait_shown().settle()
@@ -123,6 +163,8 @@ def test_strict_csp_and_trusted_types(visitor, fresh_site, service):
     # Both the src tracker and the inline one (nonce kept on the activated copy) ran.
     visitor.wait(lambda d: d.execute_script("return window.pageTrackerRan === 1 && window.inlineTrackerRan"),
                  "the inert trackers were not activated under CSP and Trusted Types")
+    # In the page's order: the inline part ran after the external script it follows.
+    assert visitor.driver.execute_script("return window.inlineRanAfterExternal") is True
     visitor.control(OPT_OUT).click()
     visitor.wait_confirmation()
     visitor.wait_cookie("consent_optout")

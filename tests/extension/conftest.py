@@ -10,8 +10,8 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
 from extension.browser import launch_chrome
-from server import create_app
 from qa_fixture_site import bp as fixture_bp
+from server import create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KEYS = ["consent-qa-test-key-0123456789abcdef"]

@@ -26,7 +26,8 @@ CASES = {
 }
 # The clause each case must fail, and only that one ("good" fails none).
 EXPECTED_FAILURE = {
-    "good": None, "shadow": None, "unhooked": None, "no-notice": "1.3.2", "below-fold": "1.3.2", "tiny": "1.3.2", "leaky": "1.3.3",
+    "good": None, "shadow": None, "unhooked": None,
+    "no-notice": "1.3.2", "below-fold": "1.3.2", "tiny": "1.3.2", "leaky": "1.3.3",
     "hide-only": "1.3.3", "wall": "equal-access", "long-cookie": "2.2", "outside-cookie": "2.1",
     "undeclared": "1.3.1", "token-max-age": "1.3.3",
 }
@@ -37,6 +38,7 @@ bp = Blueprint("fx", __name__, url_prefix="/fx")
 
 
 def _page(case: str, more: bool) -> str:
+    """One fixture page; the port is the request's, so outside hosts stay on this server."""
     spec = CASES[case]
     port = request.host.rsplit(":", 1)[-1]
     outside = f"http://localhost:{port}"
@@ -66,6 +68,7 @@ def _page(case: str, more: bool) -> str:
 
 
 def _html(body: str, set_cookie: str | None = None) -> Response:
+    """An HTML response with its own CSP (the service's default CSP would block the page)."""
     response = Response(body, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     if set_cookie:
@@ -75,6 +78,7 @@ def _html(body: str, set_cookie: str | None = None) -> Response:
 
 @bp.get("/<case>/")
 def home(case):
+    """A fixture case's home page."""
     if case not in CASES:
         abort(404)
     return _html(_page(case, False), CASES[case].get("set_cookie"))
@@ -82,6 +86,7 @@ def home(case):
 
 @bp.get("/<case>/more")
 def more(case):
+    """The same-site page the checker follows after opting out."""
     if case not in CASES:
         abort(404)
     return _html(_page(case, True), CASES[case].get("set_cookie"))
@@ -89,21 +94,25 @@ def more(case):
 
 @bp.get("/banner.js")
 def banner():
+    """The stand-in banner with its flaws."""
     return Response((SITE_DIR / "banner.js").read_text(), mimetype="text/javascript")
 
 
 @bp.get("/tracker/analytics.js")
 def analytics():
+    """The first-party tracker: a one-year cookie by script and a beacon."""
     return Response((SITE_DIR / "analytics.js").read_text(), mimetype="text/javascript")
 
 
 @bp.get("/tracker/collect")
 def collect():
+    """The first-party tracker's beacon."""
     return Response(status=204)
 
 
 @bp.get("/outside/t.js")
 def outside_tracker():
+    """The outside tracker: a persistent third-party cookie from localhost."""
     response = Response("/* Outside Metrics */", mimetype="text/javascript")
     response.headers["Set-Cookie"] = "_fx_outside=1; Max-Age=2592000; Path=/; SameSite=None; Secure"
     return response
@@ -111,6 +120,7 @@ def outside_tracker():
 
 @bp.get("/ads/pixel.gif")
 def ad_pixel():
+    """An undeclared third party: a session cookie from localhost."""
     response = Response(GIF, mimetype="image/gif")
     response.headers["Set-Cookie"] = "_fx_ad=1; Path=/; SameSite=None; Secure"
     return response
@@ -121,5 +131,6 @@ def ad_pixel():
 @bp.get("/search")
 @bp.get("/legal/<name>")
 def plain(name=None):
+    """Policy, terms and legal pages the notice links to."""
     return _html("<!doctype html><html lang='en'><head><title>Fixture</title></head>"
                  "<body><main><h1>Fixture page</h1><p>Nothing to see.</p></main></body></html>")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from extension.browser import EXTENSION_ID
+from extension.browser import RECORD_PAGE
 from extension.browser import extension_id
 from extension.browser import launch_chrome
 from extension.browser import merge_features
@@ -81,3 +82,25 @@ def test_reading_facts_leaves_the_page_unchanged(fx_server, qa_browser):
     assert [c["name"] for c in controls if c["tag"] == "a"] == ["Privacy policy", "Terms of use"]
     assert all(c["tabbable"] and c["visible"] for c in controls)
     assert driver.execute_script("return document.documentElement.outerHTML") == html
+
+
+@pytest.mark.browser
+def test_record_survives_the_worker_stopping(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/good/")
+    wait_quiet(driver)
+    seen = len(ask_page(driver, "read")["events"])
+
+    # What the 30-second idle timeout does, now: stop the extension's service worker.
+    driver.get(RECORD_PAGE)
+    driver.execute_cdp_cmd("ServiceWorker.enable", {})
+    driver.execute_cdp_cmd("ServiceWorker.stopAllWorkers", {})
+    targets = driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
+    assert "service_worker" not in {t["type"] for t in targets}
+    driver.get(f"{fx_server}/fx/good/more")
+    wait_quiet(driver)
+
+    events = ask_page(driver, "read")["events"]
+    assert len(events) > seen
+    assert any(e["kind"] == "request" and e["url"] == f"{fx_server}/fx/good/more" for e in events[seen:])

@@ -32,16 +32,19 @@ NOTICE = {
 
 
 def text(size=16, color="rgb(17, 17, 17)", layers=("rgb(255, 255, 255)",), chars=120):
+    """A text element of the notice as facts.js measures it."""
     return {"chars": chars, "text": "x" * 20, "fontSize": size, "fontWeight": 400, "color": color,
             "background": {"layers": list(layers), "image": False}}
 
 
 def control(action, name, width=120, height=44, size=16, visible=True):
+    """A choice control as facts.js measures it."""
     return {"action": action, "name": name, "tag": "button", "visible": visible, "tabbable": True,
             "rect": {"x": 0, "y": 800, "width": width, "height": height}, "fontSize": size}
 
 
 def facts(**changes):
+    """A clear notice at the bottom of the first screen, with changes."""
     notice = {
         "hook": "data-consent-notice", "visible": True, "rect": {"x": 0, "y": 700, "width": 1280, "height": 200},
         "text": "We use cookies from Acme Analytics and Ad Co.", "fullText": "We use cookies from Acme Analytics "
@@ -87,6 +90,7 @@ def test_1_3_2_counts_a_large_modal_that_fills_the_screen_as_shown():
 
 
 def journey(**changes):
+    """A page record where opting out worked, with changes."""
     page = {
         "url": URL,
         "before": {"facts": facts(), "record": {"events": [], "cookies": [], "now": NOW}},
@@ -101,6 +105,7 @@ def journey(**changes):
 
 
 def request(url):
+    """A recorded request event."""
     return {"kind": "request", "url": url, "type": "script", "time": NOW}
 
 
@@ -120,7 +125,8 @@ def test_1_3_3_passes_an_effective_opt_out():
     ({"after_record": {"events": [request("https://www.mass.gov/stats/hit.gif")]}}, "trackers still load"),
     ({"after_record": {"events": [request("https://acme.example/collect?x=1")]}}, "acme.example/collect"),
     ({"after_record": {"events": [{"kind": "cookie-write", "time": NOW, "url": URL,
-                                   "value": "_acme=2; max-age=99; domain=mass.gov"}]}}, "cookies are still set after opt-out: _acme"),
+                                   "value": "_acme=2; max-age=99; domain=mass.gov"}]}},
+     "cookies are still set after opt-out: _acme"),
     ({"after_record": {"events": [{"kind": "set-cookie", "time": NOW, "url": URL,
                                    "headers": ["consent_optout=t; Max-Age=3600; Path=/"]}]}}, "is persistent"),
     ({"next": {"url": URL + "/more", "facts": facts()}}, "asks again"),
@@ -129,6 +135,12 @@ def test_1_3_3_fails(changes, words):
     finding = clause_1_3_3(URL, journey(**changes), NOTICE)
     assert verdict(finding) == "fail"
     assert words in finding["reason"]
+
+
+def test_path_prefixes_apply_on_the_agencys_other_origins_too():
+    page = journey(after_record={"events": [request("https://dor.mass.gov:443/stats/x")]})
+    assert verdict(clause_1_3_3(URL, page, NOTICE)) == "pass"
+    assert verdict(clause_1_3_3(URL, page, {**NOTICE, "origins": ["https://dor.mass.gov"]})) == "fail"
 
 
 def test_1_3_3_ignores_deletions_and_other_requests_after_opt_out():
@@ -163,6 +175,7 @@ def test_equal_access_compares_before_and_after():
 
 
 def cookie(name, domain, persistent=True, days=30.0):
+    """A merged cookie fact as cookies.collect() gives it."""
     return {"name": name, "domain": domain, "persistent": persistent, "lifetime_days": days if persistent else None}
 
 

@@ -1,5 +1,6 @@
 """`consent-qa check`: exit codes, the three reports, parallel workers, GPC, and set-up errors."""
 
+import io
 import json
 import socket
 import xml.etree.ElementTree as ET
@@ -8,9 +9,11 @@ import pytest
 
 from extension import browser as browser_module
 from extension.cli import main
+from extension.cli import progress_printer
 
 
 def free_port():
+    """A loopback port nothing listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -97,3 +100,22 @@ def test_bad_usage_exits_2(argv, capsys):
         code = exit_.code
     assert code == 2
     assert "error" in capsys.readouterr().err
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal, as sys.stderr does in an interactive shell."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    terminal = Terminal()
+    show = progress_printer(terminal)
+    show(1, 2)
+    show(2, 2)
+    assert terminal.getvalue() == f"\r[{'#' * 15}{'.' * 15}] 1/2 pages\r[{'#' * 30}] 2/2 pages\n"
+    assert progress_printer(io.StringIO()) is None
+    monkeypatch.setenv("CI", "true")
+    assert progress_printer(Terminal()) is None

@@ -37,3 +37,6 @@ def test_hidden_content_counts_as_missing():
 def test_tracker_prefixes_resolve_paths_on_the_page_origin():
     notice = {"trackers": [{"requests": ["/stats/", "https://acme.example/c"]}, {"requests": []}]}
     assert tracker_prefixes(URL, notice) == ("https://www.mass.gov/stats/", "https://acme.example/c")
+    with_origins = {**notice, "origins": ["https://www.mass.gov", "https://dor.mass.gov"]}
+    assert tracker_prefixes(URL, with_origins) == (
+        "https://www.mass.gov/stats/", "https://dor.mass.gov/stats/", "https://acme.example/c")

@@ -75,5 +75,6 @@ def test_collect_merges_phases_and_script_writes():
              "value": "_ga=1; max-age=63072000; path=/; domain=mass.gov"}
     facts = collect({"before": {"now": NOW_MS, "cookies": [], "events": [write]},
                      "after": {"now": NOW_MS, "cookies": [], "events": [write]}})
-    assert [(f.name, f.domain, f.phases, f.persistent) for f in facts] == [("_ga", "mass.gov", ["before", "after"], True)]
+    assert [(f.name, f.domain, f.phases, f.persistent) for f in facts] == [
+        ("_ga", "mass.gov", ["before", "after"], True)]
     assert facts[0].lifetime_days == 730

@@ -56,3 +56,19 @@ def test_unreachable_remote_is_a_setup_error(fx_server, tmp_path, capsys):
 
     assert code == 2
     assert "remote WebDriver" in capsys.readouterr().err
+
+
+def test_page_the_remote_browser_cannot_load_is_reported_as_not_checked(fx_server, chromedriver_url, tmp_path,
+                                                                         capsys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+
+    code = main(["check", dead, f"{fx_server}/fx/good/", "--agency", "fx", "--service", fx_server,
+                 "--report-dir", str(tmp_path), "--remote-url", chromedriver_url])
+
+    assert code == 2
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert "unreachable" in report["pages"][0]["error"]
+    assert {f["url"] for f in report["findings"]} == {f"{fx_server}/fx/good/"}
+    assert f"consent-qa: error: {dead}: " in capsys.readouterr().err

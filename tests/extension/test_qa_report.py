@@ -10,6 +10,7 @@ URL = "https://www.mass.gov/a?q=<script>alert(1)</script>"
 
 
 def findings():
+    """One passing and one failing finding with HTML in the reason."""
     return [
         {"url": URL, "clause": "1.3.2", "verdict": "pass", "reason": "Fine.", "evidence": {}},
         {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Cookie <b> lasts 3 years & more.",
@@ -18,6 +19,7 @@ def findings():
 
 
 def pages():
+    """A checked page with screenshots and cookies, and one that could not be checked."""
     return [{"url": URL, "screenshots": {"before": PNG, "after": PNG}, "next": {"url": None},
              "cookies": [{"name": "<evil>", "domain": "mass.gov", "persistent": True, "lifetime_days": 1095,
                           "setters": ["www.mass.gov"], "phases": ["before"]}]},

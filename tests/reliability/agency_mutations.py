@@ -2,11 +2,11 @@
 
 import copy
 
+from agency_strategies import SLUG
+from agency_strategies import text
 from hypothesis import strategies as st
 
-from agency_strategies import SLUG
 from server.schemas.agency import TEXT_KEYS
-from agency_strategies import text
 
 REQUIRED = ("id", "name", "origins", "privacy_policy_url", "terms_url", "mode", "commonwealth_domains")
 TRACKER_REQUIRED = ("id", "vendor", "purpose", "license_url", "privacy_url", "contracted")

@@ -9,9 +9,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_AGENCIES = REPO_ROOT / "agencies"
 
 
-def examples(ci, long):
-    """Cases per property: CONSENT_FUZZ_EXAMPLES wins, then the hypothesis profile's figure."""
-    explicit = os.environ.get("CONSENT_FUZZ_EXAMPLES")
+def examples(ci, long, variable=None):
+    """Cases per property: the environment variable if given and set, else the hypothesis profile's figure."""
+    explicit = os.environ.get(variable) if variable else None
     if explicit:
         return int(explicit)
     return long if os.environ.get("HYPOTHESIS_PROFILE") == "long" else ci

@@ -6,17 +6,17 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import strategies as st
+from reliability_support import SHIPPED_AGENCIES
+from reliability_support import examples
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from reliability_support import SHIPPED_AGENCIES
-from reliability_support import examples
 from server import create_app
 from server.tokens import FORM_SALT
 
 FUZZ_KEYS = ["fuzz-key-newest-0123456789abcdef", "fuzz-key-older-0123456789abcdef"]
-# Per generation mode (positive, negative); the examples and coverage phases add their own cases on top.
-EXAMPLES_PER_MODE = examples(ci=200, long=1000)
+# Cases per operation, positive and negative data together (HYPOTHESIS_PROFILE=long or CONSENT_FUZZ_EXAMPLES).
+EXAMPLES_PER_OPERATION = examples(ci=200, long=1000, variable="CONSENT_FUZZ_EXAMPLES")
 CASES = Counter()
 STATUSES = Counter()
 # requests refuses header values with leading or trailing blanks: strip them.
@@ -76,7 +76,10 @@ def _load_schema():
     document = app.test_client().get("/openapi.json").get_json()
     loaded = schemathesis.openapi.from_dict(_prepare(document, app.extensions["consent"].registry.agencies))
     loaded.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-                                    max_examples=EXAMPLES_PER_MODE)
+                                    max_examples=EXAMPLES_PER_OPERATION)
+    # An invalid body over the 16 KiB limit is refused for its size first: 413 is a right answer too.
+    rejection = loaded.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "413"]
     return app, loaded
 
 
@@ -93,7 +96,7 @@ def _give_valid_form_token(case):
 @schema.parametrize()
 @schema.given(extra_headers=EXTRA_HEADERS, real_form_token=st.booleans())
 def test_api_operation(case, extra_headers, real_form_token):
-    """Every generated request: no 5xx, documented status and shape, errors as the one JSON error body."""
+    """Every generated request: no 5xx, documented status and shape, security headers, the one JSON error body."""
     if real_form_token and case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
         _give_valid_form_token(case)
     excluded = [positive_data_acceptance] if case.operation.label in SEMANTIC_422 else []
@@ -101,6 +104,10 @@ def test_api_operation(case, extra_headers, real_form_token):
     CASES[case.operation.label] += 1
     STATUSES[response.status_code] += 1
     assert response.status_code < 500
+    headers = {name.lower(): values[0] for name, values in response.headers.items()}
+    assert headers.get("x-content-type-options") == "nosniff", headers
+    assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), headers
+    assert headers.get("access-control-allow-origin") not in ("*", "null")
     if response.status_code >= 400:
         body = response.json()
         assert set(body) == {"error"}, body
@@ -114,3 +121,4 @@ def test_fuzz_reached_every_operation():
     print(f"\nAPI fuzz: {sum(CASES.values())} cases {dict(CASES)} statuses {dict(sorted(STATUSES.items()))}")
     assert set(CASES) == {operation.label for operation in (result.ok() for result in schema.get_all_operations())}
     assert not [status for status in STATUSES if status >= 500]
+    assert min(CASES.values()) >= EXAMPLES_PER_OPERATION

@@ -3,16 +3,16 @@
 import random
 
 import pytest
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
-
 import toml_writer
 from agency_mutations import BAD_BYTES
 from agency_mutations import SYNTAX_BREAKERS
 from agency_mutations import broken_agency
 from agency_strategies import valid_agency
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from reliability_support import examples
+
 from server.registry import AgencyConfigError
 from server.registry import load_agency_file
 

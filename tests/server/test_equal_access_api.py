@@ -8,6 +8,8 @@ from werkzeug.serving import make_server
 
 from equal_access_site import DiscriminatingSite
 from server import create_app
+from server.registry import AgencyConfigError
+from server.schemas.equal_access import EQUAL_ACCESS_RESULT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +118,7 @@ def test_a_cookie_wall_is_shown_as_what_replaced_the_content(site, check):
 
 def test_a_redirect_to_a_consent_page_reports_where_it_went(site, check):
     body = check({"url": site.origin + "/redirect"}).get_json()
+    assert EQUAL_ACCESS_RESULT.validate(body) == {}
     url_difference = next(difference for difference in body["differences"] if difference["what"] == "url")
     assert url_difference["after"] == site.origin + "/consent-required"
     assert body["results"][0]["status"]["after"]["redirects"] == [site.origin + "/consent-required"]
@@ -129,6 +132,7 @@ def test_a_forbidden_answer_is_a_status_difference(site, check):
 
 def test_several_urls_are_checked_and_equal_only_if_all_are(site, check):
     body = check({"urls": [site.origin + "/equal", site.origin + "/download"]}).get_json()
+    assert EQUAL_ACCESS_RESULT.validate(body) == {}
     assert body["equal"] is False and "differences" not in body
     assert [result["equal"] for result in body["results"]] == [True, False]
 
@@ -205,7 +209,9 @@ def test_an_unknown_agency_is_404(check, api_error):
 def test_the_endpoint_is_in_the_openapi_document(eq_app):
     document = eq_app.test_client().get("/openapi.json").get_json()
     operation = document["paths"]["/v1/{agency_id}/equal-access"]["post"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("EqualAccessRequest")
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["allOf"] == [{"$ref": "#/components/schemas/EqualAccessRequest"}]
+    assert body["oneOf"] == [{"required": ["url"]}, {"required": ["urls"]}]
     names = set(document["components"]["schemas"])
     assert {"EqualAccessRequest", "EqualAccessResult", "EqualAccessDifference"} <= names
 
@@ -245,3 +251,11 @@ def test_the_demo_site_stays_equal(demo_origin):
     assert response.status_code == 200, body
     assert body["equal"] is True, [named(result["differences"]) for result in body["results"]]
     assert all(result["status"]["before"]["status"] == 200 for result in body["results"])
+
+
+def test_an_invalid_ignore_selector_stops_start_up(tmp_path):
+    template = (FIXTURES / "eqtest.toml.in").read_text(encoding="utf-8")
+    config = template.replace("{origin}", "http://127.0.0.1:8123").replace('["p.generated-by-cms"]', '["p[x"]')
+    (tmp_path / "eqtest.toml").write_text(config, encoding="utf-8")
+    with pytest.raises(AgencyConfigError, match="eqtest.toml: field equal_access_ignore"):
+        create_app({"AGENCIES_DIR": str(tmp_path), "SECRET_KEYS": KEYS, "DEMO": False})

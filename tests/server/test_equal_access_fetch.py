@@ -130,7 +130,7 @@ def test_a_configured_name_that_resolves_to_a_private_address_is_refused_before_
 def test_a_public_address_is_accepted_without_connecting():
     guard = UrlGuard(["https://www.mass.gov"], HostsTable({"www.mass.gov": ["93.184.216.34"]}))
     target = guard.vet("https://www.mass.gov/info-details/x?y=1")
-    assert target.address == "93.184.216.34" and target.request_target == "/info-details/x?y=1"
+    assert target.addresses == ("93.184.216.34",) and target.request_target == "/info-details/x?y=1"
 
 
 def test_an_unresolvable_name_is_refused(site):
@@ -196,3 +196,11 @@ def test_an_unparseable_redirect_is_refused(site):
     with pytest.raises(FetchRefused) as caught:
         fetcher(site).fetch(site.origin + "/bad-redirect")
     assert caught.value.code == "redirect_not_allowed" and site.paths() == ["/bad-redirect"]
+
+
+def test_every_vetted_address_is_tried_in_order(site):
+    """localhost often answers ::1 first; a server on 127.0.0.1 only must still be reached."""
+    resolver = HostsTable({"localhost": ["::1", "127.0.0.1"]})
+    origin = f"http://localhost:{site.port}"
+    fetched = SafeFetcher([origin], resolver=resolver).fetch(origin + "/equal")
+    assert fetched.status == 200 and site.paths() == ["/equal"]
