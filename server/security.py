@@ -67,25 +67,40 @@ def _preflight_response():
     return response
 
 
+STATIC_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "browsing-topics=(), interest-cohort=()"),
+)
+
+
 def add_headers(response):
     """after_request: CORS for allowed origins, then the security headers every response carries."""
-    origin = request.headers.get("Origin")
-    agency = _request_agency()
-    if origin and agency is not None and _origin_allowed(agency, origin):
-        # Never "*" or "null", and never credentials: the token travels in the body or a header.
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
-    response.vary.add("Origin")
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "browsing-topics=(), interest-cohort=()")
-    if "Content-Security-Policy" not in headers:
-        headers["Content-Security-Policy"] = SCRIPT_CSP if response.mimetype == "text/javascript" else JSON_CSP
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    origin = request.headers.get("Origin")
+    if origin:
+        agency = _request_agency()
+        if agency is not None and _origin_allowed(agency, origin):
+            # Never "*" or "null", and never credentials: the token travels in the body or a header.
+            headers.add("Access-Control-Allow-Origin", origin)
+            headers.add("Access-Control-Expose-Headers", "ETag")
+    # One pass over what the view set, then plain appends: this runs on every request.
+    present = {name.lower(): value for name, value in headers.items()}
+    vary = present.get("vary")
+    if vary is None:
+        headers.add("Vary", "Origin")
+    elif "origin" not in vary.lower():
+        headers["Vary"] = f"{vary}, Origin"
+    for name, value in STATIC_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy",
+                    SCRIPT_CSP if response.mimetype == "text/javascript" else JSON_CSP)
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

@@ -19,6 +19,12 @@ from server.security import service_origin
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
 NOTICE_CACHE_LIMIT = 256
+# Every status answer there can be, serialised once: the endpoint is on every page view's path.
+STATUS_BODIES = {
+    (source, valid): json.dumps({"opted_out": source != "none", "source": source, "token_valid": valid},
+                                separators=(",", ":")).encode()
+    for source in ("token", "gpc", "none") for valid in (True, False)
+}
 
 
 def _no_store(response):
@@ -111,6 +117,7 @@ def status(agency_id):
         source = "gpc"
     else:
         source = "none"
-    response = jsonify({"opted_out": source != "none", "source": source, "token_valid": verification.valid})
-    response.vary.update(("Cookie", "X-Consent-Token", "Sec-GPC"))
+    body = STATUS_BODIES[(source, verification.valid)]
+    response = current_app.response_class(body, mimetype=current_app.json.mimetype)
+    response.headers["Vary"] = "Cookie, X-Consent-Token, Sec-GPC"
     return _no_store(response)
