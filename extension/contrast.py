@@ -56,7 +56,3 @@ def contrast_ratio(foreground: str, background_layers: list) -> float | None:
     lighter, darker = sorted((luminance(text), luminance(bg)), reverse=True)
     return round((lighter + 0.05) / (darker + 0.05), 2)
 
-
-def is_large_text(font_size_px: float, font_weight: int) -> bool:
-    """WCAG 'large text' (18 pt, or 14 pt bold), which needs only 3:1."""
-    return font_size_px >= 24 or (font_size_px >= 18.66 and font_weight >= 700)

@@ -65,3 +65,11 @@ def build_notice(agency, lang, service_url=""):
         "commonwealth_domains": list(agency.commonwealth_domains),
         "trackers": [tracker_data(tracker) for tracker in agency.trackers],
     }
+
+
+def notice_document(agency, lang, service_url):
+    """The notice endpoint's answer: the notice plus what QA tools need to judge a page (not in banner.js)."""
+    document = build_notice(agency, lang, service_url)
+    document["origins"] = list(agency.origins)
+    document["equal_access_ignore"] = list(agency.equal_access_ignore)
+    return document

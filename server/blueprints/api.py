@@ -10,8 +10,8 @@ from marshmallow import ValidationError
 
 from server.cookies import token_from_request
 from server.errors import ApiError
-from server.notice import build_notice
 from server.notice import negotiate_lang
+from server.notice import notice_document
 from server.registry import get_agency_or_404
 from server.schemas.api import NOTICE_QUERY
 from server.schemas.api import OPT_OUT_REQUEST
@@ -63,7 +63,7 @@ def _notice_body(agency, lang, origin):
     key = (agency.id, lang, origin)
     body = cache.get(key)
     if body is None:
-        body = current_app.json.dumps(build_notice(agency, lang, origin)).encode()
+        body = current_app.json.dumps(notice_document(agency, lang, origin)).encode()
         # The origin comes from the Host header: bound the cache so odd hosts cannot grow it.
         if len(cache) < NOTICE_CACHE_LIMIT:
             cache[key] = body

@@ -61,6 +61,9 @@ class NoticeSchema(Schema):
     choices_url = fields.String(required=True)
     commonwealth_domains = fields.List(fields.String(), required=True)
     trackers = fields.List(fields.Nested(TrackerSchema), required=True)
+    origins = fields.List(fields.String(), required=True, metadata={"description": "the agency's own sites"})
+    equal_access_ignore = fields.List(fields.String(), required=True,
+                                      metadata={"description": "CSS selectors left out of equal-access checks"})
 
 
 class OptOutRequestSchema(Schema):

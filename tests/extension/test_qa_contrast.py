@@ -4,7 +4,6 @@ import pytest
 
 from extension.contrast import contrast_ratio
 from extension.contrast import flatten
-from extension.contrast import is_large_text
 from extension.contrast import parse_color
 
 
@@ -33,8 +32,3 @@ def test_translucent_background_is_composited_over_what_is_below():
 def test_unknown_text_colour_is_not_judged():
     assert contrast_ratio("color(display-p3 1 0 0)", []) is None
 
-
-def test_large_text():
-    assert is_large_text(24, 400)
-    assert is_large_text(19, 700)
-    assert not is_large_text(19, 400)
