@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser install bench chaos fuzz-long
+.PHONY: run test browser install bench bench-serve chaos fuzz-long
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,3 +32,18 @@ run: $(STAMP)
 
 test: $(STAMP) browser $(AXE)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Long runs, kept out of `make test` (see bench/README.md).
+bench-serve: $(STAMP)
+	$(PY) bench/serve.py
+
+chaos: $(STAMP)
+	$(PY) bench/chaos.py --seconds 30
+
+bench: $(STAMP) browser
+	$(PY) bench/serve.py
+	$(PY) bench/banner_size.py
+	$(PY) bench/time_to_notice.py -n 25
+	$(PY) bench/equal_access.py
+	$(PY) bench/qa_speed.py
+	$(PY) bench/chaos.py --seconds 30

@@ -277,9 +277,9 @@ def print_table(results):
     rows = [[str(result.get(column, "")) if result.get(column) != {} else "0" for column in COLUMNS]
             for result in results]
     widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
-    print("  ".join(column.ljust(width) for column, width in zip(COLUMNS, widths)))
+    print("  ".join(column.ljust(width) for column, width in zip(COLUMNS, widths, strict=False)))
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)))
 
 
 def main(argv=None):

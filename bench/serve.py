@@ -137,7 +137,8 @@ def main(argv=None):
         ceiling = results[0][1]["rps"]
         print(f"\n{args.workers} {args.worker_class} workers, {args.connections} connections, "
               f"{args.seconds} s per endpoint, {os.cpu_count()} cores\n")
-        print("| endpoint | req/s | ratio to hello | p50 ms | p99 ms | non-2xx/3xx | socket errors | max worker RSS MiB |")
+        print("| endpoint | req/s | ratio to hello | p50 ms | p99 ms | non-2xx/3xx | socket errors "
+              "| max worker RSS MiB |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name, r in results:
             print(f"| {name} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | "

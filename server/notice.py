@@ -1,7 +1,7 @@
 """The notice as data: default wording per language, the agency's overrides, and its trackers."""
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "consent_banner" / "locales"
@@ -9,7 +9,7 @@ SUPPORTED_LANGS = tuple(sorted(path.stem for path in LOCALES_DIR.glob("*.json"))
 DEFAULT_LANG = "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_texts(lang):
     """The shipped wording for one language (read once)."""
     return json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))

@@ -84,7 +84,8 @@ def _first_problem(messages, data, path=""):
             value, here = data, path
         else:
             value = _child(data, key)
-            here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+            name = str(key) if str(key).isprintable() else json.dumps(str(key))
+            here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{name}" if path else name)
         if isinstance(message, dict) and message and set(message) <= {"key", "value"}:
             # A Dict field reports its entries under "key" and "value": name the entry, not those words.
             if "key" in message:
@@ -108,7 +109,9 @@ def _child(data, key):
 
 
 def _first_text(message):
-    return message[0] if isinstance(message, list) and message else message if isinstance(message, dict) else str(message)
+    if isinstance(message, list) and message:
+        return message[0]
+    return message if isinstance(message, dict) else str(message)
 
 
 def _show(value):
@@ -126,6 +129,8 @@ def load_agency_file(path):
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise AgencyConfigError(f"{path.name}: not valid UTF-8 text") from None
+    except RecursionError:
+        raise AgencyConfigError(f"{path.name}: TOML syntax error: nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         raise AgencyConfigError(f"{path.name}: TOML syntax error: {error}") from None
     try:

@@ -6,10 +6,10 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 from flask import request
-from marshmallow import ValidationError
 
+from server.bodies import json_object
+from server.bodies import load
 from server.cookies import token_from_request
-from server.errors import ApiError
 from server.notice import negotiate_lang
 from server.notice import notice_document
 from server.registry import get_agency_or_404
@@ -33,30 +33,6 @@ def _no_store(response):
     return response
 
 
-def _validation_error(error):
-    """The first problem marshmallow found, as one ApiError naming the field."""
-    field, messages = next(iter(error.messages.items())) if isinstance(error.messages, dict) else (None, error.messages)
-    message = messages[0] if isinstance(messages, list) and messages else str(messages)
-    return ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field)
-
-
-def _json_body():
-    """The optional JSON body of a POST: absent is fine, anything else must be a JSON object."""
-    raw = request.get_data(cache=True)
-    if not raw:
-        return {}
-    if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):
-        # RecursionError: a body of thousands of nested brackets is malformed input, not a server fault.
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None) from None
-    if not isinstance(body, dict):
-        raise ApiError(422, "invalid", "The body must be a JSON object.", None)
-    return body
-
-
 def _notice_body(agency, lang, origin):
     """The serialised notice, built once per agency, language and service origin, then reused."""
     cache = current_app.extensions.setdefault("notice_cache", {})
@@ -74,10 +50,7 @@ def _notice_body(agency, lang, origin):
 def notice(agency_id):
     """The notice as data, in the visitor's language."""
     agency = get_agency_or_404(agency_id)
-    try:
-        query = NOTICE_QUERY.load(request.args)
-    except ValidationError as error:
-        raise _validation_error(error) from None
+    query = load(NOTICE_QUERY, request.args)
     lang = negotiate_lang(query.get("lang"), request.accept_languages.values())
     response = current_app.response_class(_notice_body(agency, lang, service_origin()),
                                           mimetype=current_app.json.mimetype)
@@ -90,10 +63,7 @@ def notice(agency_id):
 def opt_out(agency_id):
     """Record an opt-out by issuing a signed token; the service itself stores nothing."""
     agency = get_agency_or_404(agency_id)
-    try:
-        OPT_OUT_REQUEST.load(_json_body())
-    except ValidationError as error:
-        raise _validation_error(error) from None
+    load(OPT_OUT_REQUEST, json_object(required=False))
     token = current_app.extensions["consent"].tokens.issue(agency.id)
     return _no_store(jsonify({"opted_out": True, "token": token}))
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from flask import Blueprint
 from flask import current_app
 from flask import jsonify
-from flask import request
-from marshmallow import ValidationError
 
+from server.bodies import json_object
+from server.bodies import load
 from server.equal_access.check import check_pages
 from server.equal_access.fetch import SafeFetcher
 from server.equal_access.guard import FetchRefused
@@ -58,29 +58,6 @@ def init_app(app):
             raise AgencyConfigError(f"{agency.id}.toml: field equal_access_ignore: {error}") from None
 
 
-def _json_object():
-    if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None)
-    if not isinstance(body, dict):
-        raise ApiError(422, "invalid", "The body must be a JSON object.", None)
-    return body
-
-
-def _load(body):
-    try:
-        return EQUAL_ACCESS_REQUEST.load(body)
-    except ValidationError as error:
-        field, messages = next(iter(error.messages.items()))
-        while isinstance(messages, dict):
-            index, messages = next(iter(messages.items()))
-            field = f"{field}[{index}]" if isinstance(index, int) else field
-        message = messages[0] if isinstance(messages, list) and messages else str(messages)
-        raise ApiError(422, "invalid", f"{field}: {message}", field) from None
-
-
 def _refusal(refusal, urls, single):
     """A FetchRefused as the 4xx the client gets, naming the URL at fault."""
     index = urls.index(refusal.url) if refusal.url in urls else None
@@ -97,7 +74,7 @@ def _refusal(refusal, urls, single):
 def equal_access(agency_id):
     """Fetch each page as a visitor who did not opt out and as one who did; compare what they got."""
     agency = get_agency_or_404(agency_id)
-    data = _load(_json_object())
+    data = load(EQUAL_ACCESS_REQUEST, json_object())
     single = "url" in data
     urls = [data["url"]] if single else list(data["urls"])
     settings = current_app.extensions.get(EXTENSION_KEY) or EqualAccessSettings()

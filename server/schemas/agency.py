@@ -76,7 +76,7 @@ class AgencySchema(Schema):
     commonwealth_domains = fields.List(fields.String(validate=validators.domain), required=True,
                                        validate=validate.Length(min=1, max=50))
     trackers = fields.List(fields.Nested(TrackerSchema), load_default=list, validate=validate.Length(max=100))
-    texts = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")),
+    texts = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?\Z")),
                         values=fields.Nested(TextOverridesSchema), load_default=dict)
     equal_access_ignore = fields.List(fields.String(validate=[validate.Length(min=1, max=500),
                                                               validators.plain_text]),

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from marshmallow import ValidationError
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
-HOSTNAME = re.compile(r"^(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME = re.compile(rf"^(?=.{{1,253}}\Z)(?:{LABEL}\.)*{LABEL}\Z")
 LOOPBACK_NAMES = {"localhost"}
 MAX_URL_LENGTH = 2048
 
@@ -27,7 +28,10 @@ def _checked_url(value):
         raise ValidationError("must be a URL of at most 2048 characters")
     if any(ord(ch) < 33 or ord(ch) == 127 for ch in value):
         raise ValidationError("must not contain spaces or control characters")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValidationError("is not a valid URL") from None
     if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
         pass
     elif parts.scheme != "https":
@@ -38,7 +42,7 @@ def _checked_url(value):
     if not (HOSTNAME.match(host) or _is_ip(host)):
         raise ValidationError("must have a valid host name")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when asked
     except ValueError:
         raise ValidationError("has an invalid port") from None
     return parts

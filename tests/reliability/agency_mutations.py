@@ -2,6 +2,7 @@
 
 import copy
 
+import agency_strategies
 from agency_strategies import SLUG
 from agency_strategies import text
 from hypothesis import strategies as st
@@ -113,14 +114,15 @@ def _limit(path):
     return TEXT_LIMITS[path[-1] if isinstance(path[-1], str) else path[0]]
 
 
+KINDS = ("missing", "wrong_type", "unknown_key", "huge", "hostile_url", "control", "bad_slug", "duplicate",
+         "file_name", "enum", "range", "sizes", "bad_lang", "bad_domain")
+
+
 @st.composite
-def broken_agency(draw, valid):
-    """(document, file stem, the field the refusal must name, the kind of break)."""
+def broken_agency(draw, valid, kind):
+    """(document, file stem, the field the refusal must name) for one kind of break."""
     document = copy.deepcopy(draw(valid))
     stem = document["id"]
-    kind = draw(st.sampled_from(["missing", "wrong_type", "unknown_key", "huge", "hostile_url", "control",
-                                 "bad_slug", "duplicate", "file_name", "enum", "range", "sizes", "bad_lang",
-                                 "bad_domain"]))
     if kind == "missing":
         paths = [(key,) for key in REQUIRED]
         for t, tracker in enumerate(document.get("trackers", [])):
@@ -160,7 +162,9 @@ def broken_agency(draw, valid):
         paths = [("id",)] + [("trackers", t, "id") for t in range(len(document.get("trackers", [])))]
         path = draw(st.sampled_from(paths))
         _set(document, path, draw(st.sampled_from(BAD_SLUGS)))
-    elif kind == "duplicate" and document.get("trackers"):
+    elif kind == "duplicate":
+        if not document.get("trackers"):
+            document["trackers"] = [draw(agency_strategies.tracker())]
         twin = dict(document["trackers"][draw(st.integers(0, len(document["trackers"]) - 1))])
         twin["vendor"] = draw(text(200))
         document["trackers"].append(twin)
@@ -172,7 +176,12 @@ def broken_agency(draw, valid):
         persistent = [("trackers", t, "cookies", c) for t, tracker in enumerate(document.get("trackers", []))
                       for c, cookie in enumerate(tracker.get("cookies", [])) if cookie["persistent"]]
         if not persistent:
-            return draw(broken_agency(valid))
+            # Give the file a persistent cookie to break.
+            document.setdefault("trackers", []).append(draw(agency_strategies.tracker()))
+            document["trackers"][-1]["id"] = "persistent-cookie-tracker"
+            document["trackers"][-1]["cookies"] = [{"name": "_kept", "domain": "mass.gov", "persistent": True,
+                                                    "expiry_days": 30}]
+            persistent = [("trackers", len(document["trackers"]) - 1, "cookies", 0)]
         path = draw(st.sampled_from(persistent)) + ("expiry_days",)
         _set(document, path, draw(st.sampled_from([0, 731, -1, 10**6, -(10**9)])))
     elif kind == "sizes":
@@ -190,7 +199,7 @@ def broken_agency(draw, valid):
         path = draw(st.sampled_from(paths))
         _set(document, path, draw(st.sampled_from(BAD_DOMAINS)))
     else:
-        # file_name, or a duplicate without trackers to copy: the id must match the file's name.
-        kind, path = "file_name", ("id",)
+        # file_name: the id must match the file's name.
+        path = ("id",)
         stem = draw(SLUG.filter(lambda other: other != document["id"]))
-    return document, stem, field_name(path), kind
+    return document, stem, field_name(path)

@@ -5,8 +5,13 @@ import os
 import sys
 from pathlib import Path
 
+from hypothesis import HealthCheck
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_AGENCIES = REPO_ROOT / "agencies"
+# Generated agency files and HTTP round trips are slow by hypothesis's standards, and slower on a busy machine.
+RELAXED = {"deadline": None, "print_blob": True,
+           "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]}
 
 
 def examples(ci, long, variable=None):

@@ -20,7 +20,8 @@ LOOKALIKES = ["http://127.0.0.1:8000.evil.example", "http://127.0.0.1:80001", "h
 SIMPLE_BODIES = [
     ("text/plain", '{"source": "api"}'),
     ("application/x-www-form-urlencoded", "source=api&choice=opt-out"),
-    ("multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="choice"\r\n\r\nopt-out\r\n--x--\r\n'),
+    ("multipart/form-data; boundary=x",
+     '--x\r\nContent-Disposition: form-data; name="choice"\r\n\r\nopt-out\r\n--x--\r\n'),
 ]
 STATE_CHANGES = [("POST", "/v1/demo/opt-out"), ("DELETE", "/v1/demo/opt-out"), ("POST", "/v1/demo/choices"),
                  ("POST", "/v1/demo/equal-access")]

@@ -58,7 +58,7 @@ def restart(tmp_path):
 
 
 def test_rotation_by_restart_keeps_every_opt_out(restart):
-    """A → tokens; restart with "B,A" → they still count on both workers and new ones are B's; restart with "B" → A's end."""
+    """A → tokens; restart with "B,A": they still count and new ones are B's; restart with "B": A's end."""
     server = restart(KEY_A)
     old_tokens = [opt_out(server) for _ in range(VISITORS)]
     assert all(offline(KEY_A).verify(token, "demo").valid for token in old_tokens)

@@ -84,8 +84,7 @@ def test_a_chunked_body_over_the_limit_is_a_4xx_never_read_whole(gunicorn, path)
 
 @pytest.mark.parametrize("path", [
     "/v1/demo/opt-out",
-    pytest.param("/v1/demo/equal-access", marks=pytest.mark.xfail(
-        reason="server/blueprints/equal_access.py _json_object: get_json lets RecursionError through (500)")),
+    "/v1/demo/equal-access",
 ])
 def test_json_nested_thousands_deep_is_a_4xx(client, path):
     """Under the size limit but deeper than the parser's recursion: malformed input, not a server fault."""

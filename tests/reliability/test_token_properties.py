@@ -10,6 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
+from reliability_support import RELAXED
 from reliability_support import examples
 
 from server.tokens import FORM_SALT
@@ -49,7 +50,7 @@ def refused(tokens, token, agency_id, kind, salt=OPT_OUT_SALT):
     return verification
 
 
-@settings(max_examples=600 * SCALE)
+@settings(max_examples=600 * SCALE, **RELAXED)
 @given(keys=st.lists(KEY, min_size=1, max_size=3, unique=True), agency=AGENCY, data=st.data())
 def test_any_altered_character_truncation_or_extension_is_refused(keys, agency, data):
     """One character changed anywhere, the token cut short, or anything appended: no longer an opt-out."""
@@ -70,7 +71,7 @@ def test_any_altered_character_truncation_or_extension_is_refused(keys, agency, 
     refused(tokens, forged, agency, how)
 
 
-@settings(max_examples=500 * SCALE)
+@settings(max_examples=500 * SCALE, **RELAXED)
 @given(junk=st.text(max_size=600) | st.binary(max_size=100).map(lambda raw: raw.decode("latin-1"))
        | st.text(TOKEN_ALPHABET, max_size=200))
 def test_junk_is_refused_without_an_exception(junk):
@@ -84,7 +85,7 @@ def test_values_that_are_not_strings_are_refused(junk):
     refused(service(["a-key-of-sixteen-characters"]), junk, "demo", "not-a-string")
 
 
-@settings(max_examples=200 * SCALE)
+@settings(max_examples=200 * SCALE, **RELAXED)
 @given(keys=st.lists(KEY, min_size=1, max_size=2, unique=True),
        agencies=st.lists(AGENCY, min_size=2, max_size=2, unique=True))
 def test_another_agency_or_purpose_is_refused(keys, agencies):
@@ -96,7 +97,7 @@ def test_another_agency_or_purpose_is_refused(keys, agencies):
     refused(tokens, tokens.issue(agency), agency, "other-salt", salt=FORM_SALT)
 
 
-@settings(max_examples=300 * SCALE)
+@settings(max_examples=300 * SCALE, **RELAXED)
 @given(keys=st.lists(KEY, min_size=1, max_size=2, unique=True), agency=AGENCY,
        age=st.integers(min_value=MAX_AGE + 1, max_value=10**9),
        ahead=st.integers(min_value=1, max_value=10**9), fresh=st.integers(min_value=0, max_value=MAX_AGE))
@@ -116,7 +117,7 @@ def test_expired_or_future_tokens_are_refused_and_fresh_ones_accepted(keys, agen
     assert tokens.verify(recent, agency).valid
 
 
-@settings(max_examples=300 * SCALE)
+@settings(max_examples=300 * SCALE, **RELAXED)
 @given(keys=st.lists(KEY, min_size=2, max_size=2, unique=True), agency=AGENCY)
 def test_rotation_keeps_retained_keys_and_drops_removed_ones(keys, agency):
     """New key first, old kept: old tokens still count and new ones are signed by the new key; old removed: refused."""
@@ -134,7 +135,7 @@ def _signed_elsewhere(key, payload, digest=hashlib.sha256, salt=OPT_OUT_SALT):
     return serializer.dumps(payload)
 
 
-@settings(max_examples=300 * SCALE)
+@settings(max_examples=300 * SCALE, **RELAXED)
 @given(keys=st.lists(KEY, min_size=2, max_size=2, unique=True), agency=AGENCY,
        payload=st.sampled_from([{"a": "AGENCY", "c": "opt-in"}, {"a": "AGENCY"}, ["AGENCY", "opt-out"], "opt-out",
                                 {"a": ["AGENCY"], "c": "opt-out"}, {"c": "opt-out"}, None, 1]))

@@ -1,0 +1,44 @@
+"""Reading what a client sent: one JSON-object parser and one schema loader for every blueprint."""
+
+import json
+
+from flask import request
+from marshmallow import ValidationError
+
+from server.errors import ApiError
+
+
+def json_object(required=True):
+    """The request body as a JSON object, or the 4xx that says what is wrong with it."""
+    raw = request.get_data(cache=True)
+    if not raw and not required:
+        return {}
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.", "Content-Type")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        # RecursionError: thousands of nested brackets are malformed input, not a server fault.
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.", None) from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid", "The body must be a JSON object.", None)
+    return body
+
+
+def load(schema, data):
+    """Validate with a marshmallow schema; the first problem becomes a 422 naming its field (e.g. urls[2])."""
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        raise _first_error(error.messages) from None
+
+
+def _first_error(messages):
+    field = None
+    while isinstance(messages, dict) and messages:
+        key, messages = next(iter(messages.items()))
+        if key == "_schema":
+            continue
+        field = f"{field}[{key}]" if isinstance(key, int) else (f"{field}.{key}" if field else str(key))
+    message = messages[0] if isinstance(messages, list) and messages else str(messages)
+    return ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field)
