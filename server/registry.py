@@ -84,7 +84,7 @@ def _first_problem(messages, data, path=""):
             value, here = data, path
         else:
             value = _child(data, key)
-            name = str(key) if str(key).isprintable() else json.dumps(str(key))
+            name = printable(str(key))
             here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{name}" if path else name)
         if isinstance(message, dict) and message and set(message) <= {"key", "value"}:
             # A Dict field reports its entries under "key" and "value": name the entry, not those words.
@@ -98,6 +98,11 @@ def _first_problem(messages, data, path=""):
             return _first_problem(text, value, here)
         return here or "(file)", text, value
     return path or "(file)", "is invalid", None
+
+
+def printable(text):
+    """Text with every unprintable character escaped, so a refusal stays one readable line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _child(data, key):

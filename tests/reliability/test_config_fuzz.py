@@ -1,6 +1,5 @@
 """Generated agency files: every broken one is refused in one line naming file and field; no valid one is."""
 
-import json
 import random
 from collections import Counter
 
@@ -18,6 +17,7 @@ from reliability_support import RELAXED
 from reliability_support import examples
 
 from server.registry import AgencyConfigError
+from server.registry import printable
 from server.registry import load_agency_file
 
 VALID_CASES = examples(ci=700, long=3000)
@@ -81,7 +81,7 @@ def test_a_broken_field_is_named_in_one_line(scratch, kind, data):
     document, stem, field = data.draw(broken_agency(valid_agency(), kind))
     message = _refusal(_write(scratch, stem, toml_writer.dumps(document)))
     # A name that cannot be printed as is (a control or unassigned character) is shown quoted and escaped.
-    assert f"field {field}" in message or f"field {json.dumps(field)}" in message, (kind, message)
+    assert f"field {printable(field)}" in message, (kind, message)
     TRIED[kind] += 1
 
 
