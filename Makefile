@@ -37,6 +37,10 @@ test: $(STAMP) browser $(AXE)
 bench-serve: $(STAMP)
 	$(PY) bench/serve.py
 
+fuzz-long: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q -p no:cacheprovider -s \
+		tests/reliability/test_api_fuzz.py tests/reliability/test_config_fuzz.py tests/reliability/test_token_properties.py
+
 chaos: $(STAMP)
 	$(PY) bench/chaos.py --seconds 30
 
