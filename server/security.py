@@ -38,6 +38,8 @@ def _origin_allowed(agency, origin):
 
 def check_cross_origin():
     """before_request: answer preflights, refuse a state change from any origin but the agency's own."""
+    if request.method in ("GET", "HEAD"):
+        return None
     agency = _request_agency()
     if agency is None:
         if request.method == "OPTIONS" and _request_agency_id() is not None:
@@ -74,36 +76,56 @@ STATIC_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", "browsing-topics=(), interest-cohort=()"),
 )
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
-def add_headers(response):
-    """after_request: CORS for allowed origins, then the security headers every response carries."""
-    headers = response.headers
+def add_cors_headers(response):
+    """after_request: let an agency's own pages (and the service's) read the answer; nobody else."""
     origin = request.headers.get("Origin")
     if origin:
         agency = _request_agency()
         if agency is not None and _origin_allowed(agency, origin):
             # Never "*" or "null", and never credentials: the token travels in the body or a header.
-            headers.add("Access-Control-Allow-Origin", origin)
-            headers.add("Access-Control-Expose-Headers", "ETag")
-    # One pass over what the view set, then plain appends: this runs on every request.
-    present = {name.lower(): value for name, value in headers.items()}
-    vary = present.get("vary")
-    if vary is None:
-        headers.add("Vary", "Origin")
-    elif "origin" not in vary.lower():
-        headers["Vary"] = f"{vary}, Origin"
-    for name, value in STATIC_HEADERS:
-        if name.lower() not in present:
-            headers.add(name, value)
-    if "content-security-policy" not in present:
-        headers.add("Content-Security-Policy",
-                    SCRIPT_CSP if response.mimetype == "text/javascript" else JSON_CSP)
-    if request.is_secure and "strict-transport-security" not in present:
-        headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "ETag"
     return response
+
+
+class SecurityHeaders:
+    """WSGI middleware: the security headers every response carries, errors and static files included.
+
+    Applied to the finished header list, as plain list appends: this runs on every request,
+    and Flask's header object validates each value again on every add.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        secure = environ.get("wsgi.url_scheme") == "https"
+
+        def start(status, headers, exc_info=None):
+            present = {name.lower(): index for index, (name, _) in enumerate(headers)}
+            for name, value in STATIC_HEADERS:
+                if name.lower() not in present:
+                    headers.append((name, value))
+            if "content-security-policy" not in present:
+                content_type = headers[present["content-type"]][1] if "content-type" in present else ""
+                headers.append(("Content-Security-Policy",
+                                SCRIPT_CSP if content_type.startswith("text/javascript") else JSON_CSP))
+            # Answers differ by Origin (CORS), so shared caches must keep them apart.
+            if "vary" not in present:
+                headers.append(("Vary", "Origin"))
+            elif "origin" not in headers[present["vary"]][1].lower():
+                headers[present["vary"]] = ("Vary", headers[present["vary"]][1] + ", Origin")
+            if secure and "strict-transport-security" not in present:
+                headers.append(HSTS)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def init_app(app):
     app.before_request(check_cross_origin)
-    app.after_request(add_headers)
+    app.after_request(add_cors_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)

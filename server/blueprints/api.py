@@ -63,9 +63,13 @@ def notice(agency_id):
 def opt_out(agency_id):
     """Record an opt-out by issuing a signed token; the service itself stores nothing."""
     agency = get_agency_or_404(agency_id)
-    load(OPT_OUT_REQUEST, json_object(required=False))
+    body = json_object(required=False)
+    if body:
+        load(OPT_OUT_REQUEST, body)
     token = current_app.extensions["consent"].tokens.issue(agency.id)
-    return _no_store(jsonify({"opted_out": True, "token": token}))
+    # The token is URL-safe base64 and dots: it needs no JSON escaping.
+    payload = b'{"opted_out":true,"token":"%s"}' % token.encode("ascii")
+    return _no_store(current_app.response_class(payload, mimetype=current_app.json.mimetype))
 
 
 @bp.delete("/opt-out")
