@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+BROWSER_CODINGS = "gzip, deflate, br, zstd"
 KEYS = "bench-key-0123456789abcdef-newest,bench-key-0123456789abcdef-older"
 
 
@@ -116,14 +117,17 @@ def main(argv=None):
     hello = start_gunicorn("hello_app:app", hello_port, args.workers, args.worker_class)
     try:
         base = f"http://127.0.0.1:{service_port}"
-        with urllib.request.urlopen(f"{base}/v1/demo/banner.js") as response:
+        probe = urllib.request.Request(f"{base}/v1/demo/banner.js", headers={"Accept-Encoding": BROWSER_CODINGS})
+        with urllib.request.urlopen(probe) as response:
             etag = response.headers.get("ETag")
         request = urllib.request.Request(f"{base}/v1/demo/opt-out", method="POST")
         token = json.load(urllib.request.urlopen(request))["token"]
         cases = [
             ("hello-world ceiling", f"http://127.0.0.1:{hello_port}/", {}),
-            ("GET banner.js (200)", f"{base}/v1/demo/banner.js", {}),
-            ("GET banner.js (304)", f"{base}/v1/demo/banner.js", {"headers": {"If-None-Match": etag or "x"}}),
+            # What Chromium sends: the 200 is the brotli body a visitor downloads.
+            ("GET banner.js (200)", f"{base}/v1/demo/banner.js", {"headers": {"Accept-Encoding": BROWSER_CODINGS}}),
+            ("GET banner.js (304)", f"{base}/v1/demo/banner.js",
+             {"headers": {"Accept-Encoding": BROWSER_CODINGS, "If-None-Match": etag or "x"}}),
             ("POST opt-out", f"{base}/v1/demo/opt-out", {"method": "POST"}),
             ("GET status (token)", f"{base}/v1/demo/status", {"headers": {"X-Consent-Token": token}}),
             ("GET notice", f"{base}/v1/demo/notice", {}),

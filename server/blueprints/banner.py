@@ -1,10 +1,13 @@
 """The embeddable banner: one cacheable script per agency, served from memory, and the snippet to paste."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 from flask import request
 from markupsafe import escape
+from werkzeug.http import parse_accept_header
 
 from consent_banner.build import build_all
 from server.errors import ApiError
@@ -13,24 +16,60 @@ from server.security import service_origin
 
 bp = Blueprint("banner", __name__, url_prefix="/v1/<agency_id>")
 EXTENSION_KEY = "consent_banner"
+CODING_KEY = "consent_banner_codings"
 # Short enough that a changed notice reaches visitors within minutes; revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=300"
 SCRIPT_MIMETYPE = "text/javascript"
 
 
+CODINGS = ("br", "gzip", "identity")
+# Distinct Accept-Encoding values seen are few (one per browser family): remember each one's answer.
+CODING_CACHE_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Served:
+    """One agency's banner as HTTP: body and headers per content coding, and every ETag it answers to."""
+
+    bundle: object
+    bodies: dict
+    headers: dict
+    not_modified_headers: dict
+    etags: frozenset
+
+
+def _served(bundle):
+    headers, not_modified = {}, {}
+    for coding in CODINGS:
+        not_modified[coding] = [
+            ("ETag", bundle.etag_for(coding)), ("Cache-Control", CACHE_CONTROL),
+            # Agency pages on other origins load it with no-cors (plain tag) or cors (SRI) requests.
+            ("Cross-Origin-Resource-Policy", "cross-origin"), ("Vary", "Accept-Encoding, Origin"),
+        ]
+        encoding = [] if coding == "identity" else [("Content-Encoding", coding)]
+        headers[coding] = not_modified[coding] + encoding
+    return Served(bundle, {coding: bundle.encoded(coding) for coding in CODINGS}, headers, not_modified,
+                  frozenset(bundle.etags()))
+
+
 def init_app(app):
-    """Build every agency's bundle at start-up, so no request pays for it and a broken template fails early."""
+    """Build every agency's bundle, and its HTTP answers, at start-up: no request pays for it."""
     agencies = app.extensions["consent"].registry.agencies.values()
-    app.extensions[EXTENSION_KEY] = build_all(agencies)
+    app.extensions[EXTENSION_KEY] = {agency_id: _served(bundle) for agency_id, bundle in build_all(agencies).items()}
+    app.extensions[CODING_KEY] = {}
+
+
+def _served_for(agency):
+    served = current_app.extensions.get(EXTENSION_KEY)
+    if served is None or agency.id not in served:
+        # Not built at start-up (an app made without init_app): build now, once.
+        init_app(current_app)
+        served = current_app.extensions[EXTENSION_KEY]
+    return served[agency.id]
 
 
 def _bundle(agency):
-    bundles = current_app.extensions.get(EXTENSION_KEY)
-    if bundles is None or agency.id not in bundles:
-        # Not built at start-up (an app made without init_app): build now, once.
-        init_app(current_app)
-        bundles = current_app.extensions[EXTENSION_KEY]
-    return bundles[agency.id]
+    return _served_for(agency).bundle
 
 
 def negotiate_encoding(accept):
@@ -41,34 +80,37 @@ def negotiate_encoding(accept):
     return "identity"
 
 
-def _not_modified(bundle):
+def _coding(header):
+    """negotiate_encoding for a raw Accept-Encoding header, parsed once per distinct value."""
+    cache = current_app.extensions[CODING_KEY]
+    coding = cache.get(header)
+    if coding is None:
+        coding = negotiate_encoding(parse_accept_header(header))
+        if len(cache) < CODING_CACHE_LIMIT:
+            cache[header] = coding
+    return coding
+
+
+def _not_modified(header, etags):
     """True when If-None-Match names this bundle, whichever coding it was served in."""
-    header = request.headers.get("If-None-Match", "")
     if header.strip() == "*":
         return True
     tags = {tag.strip() for tag in header.split(",")}
     # Weak comparison applies to If-None-Match (RFC 9110 13.1.2): W/"x" matches "x".
     tags |= {tag[2:] for tag in tags if tag.startswith("W/")}
-    return bool(tags & bundle.etags())
+    return not tags.isdisjoint(etags)
 
 
 @bp.get("/banner.js")
 def banner_js(agency_id):
     """The agency's notice, script and styles in one response: nothing else is fetched to show the notice."""
-    bundle = _bundle(get_agency_or_404(agency_id))
-    coding = negotiate_encoding(request.accept_encodings)
-    if _not_modified(bundle):
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(bundle.encoded(coding), mimetype=SCRIPT_MIMETYPE)
-        if coding != "identity":
-            response.headers["Content-Encoding"] = coding
-    response.headers["ETag"] = bundle.etag_for(coding)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    # Agency pages on other origins load it with no-cors (plain tag) or cors (SRI) requests.
-    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response.vary.add("Accept-Encoding")
-    return response
+    served = _served_for(get_agency_or_404(agency_id))
+    coding = _coding(request.headers.get("Accept-Encoding", ""))
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and _not_modified(if_none_match, served.etags):
+        return current_app.response_class(status=304, headers=served.not_modified_headers[coding])
+    return current_app.response_class(served.bodies[coding], headers=served.headers[coding],
+                                      mimetype=SCRIPT_MIMETYPE)
 
 
 def embed_snippet(agency, src, integrity):
