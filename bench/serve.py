@@ -1,6 +1,6 @@
 """Throughput and latency of the hot paths, side by side with a hello-world Flask app in the same run.
 
-Run: .venv/bin/python bench/serve.py [--seconds 10] [--connections 32] [--workers 3] [--worker-class sync]
+Run: .venv/bin/python bench/serve.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 3] [--worker-class sync]
 Loopback only; every load run is bounded by --seconds. Needs Debian's wrk (installed when absent).
 """
 
@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,7 +106,8 @@ def run_wrk(url, seconds, connections, method="GET", headers=None, body=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--worker-class", default="sync")
@@ -132,26 +134,40 @@ def main(argv=None):
             ("GET status (token)", f"{base}/v1/demo/status", {"headers": {"X-Consent-Token": token}}),
             ("GET notice", f"{base}/v1/demo/notice", {}),
         ]
-        # The ceiling is measured first and last; the mean absorbs slow drift of a shared machine.
-        cases.append(("hello-world ceiling (again)", cases[0][1], {}))
-        results = []
-        for name, url, options in cases:
-            result = run_wrk(url, args.seconds, args.connections, **options)
-            master = hello.pid if name.startswith("hello") else service.pid
-            result["rss_mib"] = max(worker_rss_mib(master) or [0])
-            results.append((name, result))
-        ceiling = (results[0][1]["rps"] + results[-1][1]["rps"]) / 2
-        print(f"\nceiling: mean of the first and last hello-world runs, {ceiling:.0f} req/s")
-        print(f"{args.workers} {args.worker_class} workers, {args.connections} connections, "
-              f"{args.seconds} s per endpoint, {os.cpu_count()} cores\n")
+        ceiling_case, endpoint_cases = cases[0], cases[1:]
+        # A shared machine drifts by ±10 % over a minute: each round measures the ceiling right before and
+        # after every endpoint, with the same method and headers (wrk's own cost on these 2 cores depends on
+        # them), and the table gives medians over the rounds.
+        runs = {name: [] for name, _, _ in cases}
+        ratios = {name: [] for name, _, _ in endpoint_cases}
+        for _ in range(args.rounds):
+            for name, url, options in endpoint_cases:
+                before = run_wrk(ceiling_case[1], args.seconds, args.connections, **options)
+                result = run_wrk(url, args.seconds, args.connections, **options)
+                result["rss_mib"] = max(worker_rss_mib(service.pid) or [0])
+                after = run_wrk(ceiling_case[1], args.seconds, args.connections, **options)
+                runs[name].append(result)
+                runs[ceiling_case[0]].extend((before, after))
+                ratios[name].append(result["rps"] / ((before["rps"] + after["rps"]) / 2))
+        runs[ceiling_case[0]][-1]["rss_mib"] = max(worker_rss_mib(hello.pid) or [0])
+        print(f"\n{args.workers} {args.worker_class} workers, {args.connections} connections, {args.seconds} s "
+              f"per run, {args.rounds} rounds (medians), {os.cpu_count()} cores\n")
         print("| endpoint | req/s | ratio to hello | p50 ms | p99 ms | non-2xx/3xx | socket errors "
               "| max worker RSS MiB |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for name, r in results:
-            print(f"| {name} | {r['rps']:.0f} | {r['rps'] / ceiling:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['non_2xx']} | {r['errors']} | {r['rss_mib']:.1f} |")
+        results = {}
+        for name, _, _ in cases:
+            series = runs[name]
+            row = {key: statistics.median(r[key] for r in series) for key in ("rps", "p50", "p99")}
+            row["non_2xx"] = sum(r["non_2xx"] for r in series)
+            row["errors"] = sum(r["errors"] for r in series)
+            row["rss_mib"] = max(r.get("rss_mib", 0) for r in series)
+            row["ratio"] = statistics.median(ratios[name]) if name in ratios else 1.0
+            results[name] = row
+            print(f"| {name} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50']:.2f} | {row['p99']:.2f} | "
+                  f"{row['non_2xx']} | {row['errors']} | {row['rss_mib']:.1f} |")
         if args.json:
-            Path(args.json).write_text(json.dumps(dict(results), indent=2))
+            Path(args.json).write_text(json.dumps(results, indent=2))
     finally:
         for process in (service, hello):
             process.send_signal(signal.SIGTERM)

@@ -6,6 +6,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 from flask import request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from server.bodies import json_object
 from server.bodies import load
@@ -33,6 +35,18 @@ def _no_store(response):
     return response
 
 
+def _lang_for(requested, accept_language):
+    """negotiate_lang, remembered per distinct (lang, Accept-Language): browsers send few distinct values."""
+    cache = current_app.extensions.setdefault("lang_cache", {})
+    key = (requested, accept_language)
+    lang = cache.get(key)
+    if lang is None:
+        lang = negotiate_lang(requested, parse_accept_header(accept_language, LanguageAccept).values())
+        if len(cache) < NOTICE_CACHE_LIMIT:
+            cache[key] = lang
+    return lang
+
+
 def _notice_body(agency, lang, origin):
     """The serialised notice, built once per agency, language and service origin, then reused."""
     cache = current_app.extensions.setdefault("notice_cache", {})
@@ -50,8 +64,9 @@ def _notice_body(agency, lang, origin):
 def notice(agency_id):
     """The notice as data, in the visitor's language."""
     agency = get_agency_or_404(agency_id)
-    query = load(NOTICE_QUERY, request.args)
-    lang = negotiate_lang(query.get("lang"), request.accept_languages.values())
+    # Most requests carry no query: skip the schema then (this endpoint is on the hot path).
+    query = load(NOTICE_QUERY, request.args) if request.args else {}
+    lang = _lang_for(query.get("lang"), request.headers.get("Accept-Language", ""))
     response = current_app.response_class(_notice_body(agency, lang, service_origin()),
                                           mimetype=current_app.json.mimetype)
     response.headers["Cache-Control"] = "public, max-age=300"
