@@ -53,7 +53,10 @@ def tracker_data(tracker):
 
 
 def build_notice(agency, lang, service_url=""):
-    """Everything a banner or a QA tool needs to show or check the notice, in one dict."""
+    """Everything a banner or a QA tool needs to show or check the notice, in one dict.
+
+    Without service_url, choices_url is a path on the service (what the API and banner.js carry).
+    """
     return {
         "agency": {"id": agency.id, "name": agency.name},
         "mode": agency.mode,
@@ -67,7 +70,7 @@ def build_notice(agency, lang, service_url=""):
     }
 
 
-def notice_document(agency, lang, service_url):
+def notice_document(agency, lang, service_url=""):
     """The notice endpoint's answer: the notice plus what QA tools need to judge a page (not in banner.js)."""
     document = build_notice(agency, lang, service_url)
     document["origins"] = list(agency.origins)

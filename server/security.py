@@ -14,7 +14,7 @@ PREFLIGHT_MAX_AGE = "600"
 
 def service_origin():
     """The origin this request reached the service on (same-origin pages, such as the demo, need no CORS)."""
-    return request.host_url.rstrip("/")
+    return f"{request.scheme}://{request.host}"
 
 
 def _request_agency_id():

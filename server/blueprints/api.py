@@ -17,10 +17,9 @@ from server.notice import notice_document
 from server.registry import get_agency_or_404
 from server.schemas.api import NOTICE_QUERY
 from server.schemas.api import OPT_OUT_REQUEST
-from server.security import service_origin
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
-NOTICE_CACHE_LIMIT = 256
+LANG_CACHE_LIMIT = 256
 # Every status answer there can be, serialised once: the endpoint is on every page view's path.
 STATUS_BODIES = {
     (source, valid): json.dumps({"opted_out": source != "none", "source": source, "token_valid": valid},
@@ -42,21 +41,21 @@ def _lang_for(requested, accept_language):
     lang = cache.get(key)
     if lang is None:
         lang = negotiate_lang(requested, parse_accept_header(accept_language, LanguageAccept).values())
-        if len(cache) < NOTICE_CACHE_LIMIT:
+        if len(cache) < LANG_CACHE_LIMIT:
             cache[key] = lang
     return lang
 
 
-def _notice_body(agency, lang, origin):
-    """The serialised notice, built once per agency, language and service origin, then reused."""
+def _notice_body(agency, lang):
+    """The serialised notice, built once per agency and language, then reused.
+
+    Its links to this service are paths: an answer built from the Host header could be cached
+    by a CDN and served to everyone with an attacker's host in it.
+    """
     cache = current_app.extensions.setdefault("notice_cache", {})
-    key = (agency.id, lang, origin)
-    body = cache.get(key)
+    body = cache.get((agency.id, lang))
     if body is None:
-        body = current_app.json.dumps(notice_document(agency, lang, origin)).encode()
-        # The origin comes from the Host header: bound the cache so odd hosts cannot grow it.
-        if len(cache) < NOTICE_CACHE_LIMIT:
-            cache[key] = body
+        body = cache[agency.id, lang] = current_app.json.dumps(notice_document(agency, lang)).encode()
     return body
 
 
@@ -67,7 +66,7 @@ def notice(agency_id):
     # Most requests carry no query: skip the schema then (this endpoint is on the hot path).
     query = load(NOTICE_QUERY, request.args) if request.args else {}
     lang = _lang_for(query.get("lang"), request.headers.get("Accept-Language", ""))
-    response = current_app.response_class(_notice_body(agency, lang, service_origin()),
+    response = current_app.response_class(_notice_body(agency, lang),
                                           mimetype=current_app.json.mimetype)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.vary.add("Accept-Language")

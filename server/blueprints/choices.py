@@ -11,7 +11,6 @@ from server.errors import ApiError
 from server.notice import build_notice
 from server.notice import negotiate_lang
 from server.registry import get_agency_or_404
-from server.security import service_origin
 from server.tokens import FORM_SALT
 
 bp = Blueprint("choices", __name__, url_prefix="/v1/<agency_id>")
@@ -25,7 +24,7 @@ def _render(agency, opted_out, message=None, status=200):
     lang = negotiate_lang(request.args.get("lang"), request.accept_languages.values())
     body = render_template(
         "choices.html",
-        notice=build_notice(agency, lang, service_origin()),
+        notice=build_notice(agency, lang),
         opted_out=opted_out,
         message=message,
         form_token=tokens.issue(agency.id, salt=FORM_SALT),

@@ -58,7 +58,8 @@ class NoticeSchema(Schema):
     text = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     privacy_policy_url = fields.String(required=True)
     terms_url = fields.String(required=True)
-    choices_url = fields.String(required=True)
+    choices_url = fields.String(required=True,
+                                metadata={"description": "path of the no-JavaScript page on this service"})
     commonwealth_domains = fields.List(fields.String(), required=True)
     trackers = fields.List(fields.Nested(TrackerSchema), required=True)
     origins = fields.List(fields.String(), required=True, metadata={"description": "the agency's own sites"})
