@@ -1,12 +1,10 @@
 """Shared fixtures: the app, its test client, and the real service on a loopback port."""
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
+from serving import AppServer
 from server import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,30 +40,10 @@ def client(app):
     return app.test_client()
 
 
-class LiveServer:
-    """The real app served by werkzeug in a thread, so a real browser can load it."""
-
-    def __init__(self, app):
-        self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self._server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def live_server(agencies_dir):
     """Base URL of the real service (demo on) on 127.0.0.1 and a free port."""
-    server = LiveServer(
+    server = AppServer(
         create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(TEST_KEYS), "DEMO": True})
     ).start()
     yield server.url

@@ -4,6 +4,8 @@ import secrets
 import threading
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from serving import AppServer
+from serving import InThread
 
 # A tracker the agency serves itself: a persistent cookie and a beacon, like a real analytics tag.
 TRACKER_JS = b"""
@@ -58,7 +60,7 @@ def toml_string(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class AgencySite:
+class AgencySite(InThread):
     """Serves PAGE for any path under /p/ with a strict CSP; counts every request so tests can see trackers."""
 
     def __init__(self):
@@ -96,20 +98,9 @@ class AgencySite:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._server.server_port
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         # "localhost" and the service's "127.0.0.1" are different sites: the realistic cross-site case.
         self.origin = f"http://localhost:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     def record(self, path):
         with self._lock:
@@ -148,21 +139,5 @@ class AgencySite:
         return body.encode("utf-8"), csp
 
 
-class ServiceThread:
-    """A consent service app served by werkzeug in a thread (a second instance, with its own agencies)."""
-
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+# A second consent service instance, with its own agencies.
+ServiceThread = AppServer

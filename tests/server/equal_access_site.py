@@ -13,6 +13,7 @@ from datetime import UTC
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from serving import InThread
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 PAGE = (FIXTURES / "page.html").read_text(encoding="utf-8")
@@ -74,7 +75,7 @@ def render(path, opted_out):
     return fill(page, opted_out)
 
 
-class DiscriminatingSite:
+class DiscriminatingSite(InThread):
     """The site on 127.0.0.1 and a free port, in a thread; `requests` logs (path, headers) of each hit."""
 
     def __init__(self, offsite_url="http://evil.example/", host="127.0.0.1", port=0):
@@ -92,20 +93,10 @@ class DiscriminatingSite:
                     site.requests.append((self.path, dict(self.headers.items())))
                 site.respond(self)
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        server = ThreadingHTTPServer((host, port), Handler)
+        server.daemon_threads = True
+        self._serve(server, poll_interval=0.05)
         self.origin = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     def paths(self):
         with self._lock:
