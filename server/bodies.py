@@ -10,6 +10,10 @@ from server.errors import ApiError
 
 def json_object(required=True):
     """The request body as a JSON object, or the 4xx that says what is wrong with it."""
+    if not required and not request.content_length and "chunked" not in request.headers.get(
+            "Transfer-Encoding", "").lower():
+        # No body announced: nothing to read (the opt-out's usual case, on the hot path).
+        return {}
     raw = request.get_data(cache=True)
     if not raw and not required:
         return {}
