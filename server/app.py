@@ -38,7 +38,7 @@ def create_app(test_config=None):
 
     registry = Registry.from_directory(settings["AGENCIES_DIR"])
     tokens = TokenService(settings["SECRET_KEYS"], settings["TOKEN_MAX_AGE"])
-    app.extensions["consent"] = ConsentState(registry=registry, tokens=tokens, demo=bool(settings["DEMO"]))
+    app.extensions["consent"] = ConsentState(registry=registry, tokens=tokens)
 
     register_errors(app)
     security.init_app(app)

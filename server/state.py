@@ -10,4 +10,3 @@ from server.tokens import TokenService
 class ConsentState:
     registry: Registry
     tokens: TokenService
-    demo: bool

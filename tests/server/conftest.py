@@ -29,6 +29,12 @@ def check_error(response, status, code=None, field=...):
     return detail
 
 
+@pytest.fixture
+def tokens(app):
+    """The app's own token service, to make tokens of other agencies and purposes."""
+    return app.extensions["consent"].tokens
+
+
 class Page(HTMLParser):
     """The elements of an HTML page, each as (tag, attributes, text inside it)."""
 

@@ -17,11 +17,6 @@ def app(module_app):
     return module_app
 
 
-@pytest.fixture
-def tokens(app):
-    """The app's own token service, to make tokens of other agencies and purposes."""
-    return app.extensions["consent"].tokens
-
 
 def opt_out(client, **kwargs):
     """POST an opt-out for the demo agency and return its token."""

@@ -14,11 +14,6 @@ def app(module_app):
     return module_app
 
 
-@pytest.fixture
-def tokens(app):
-    """The app's token service."""
-    return app.extensions["consent"].tokens
-
 
 def form_token(page, response):
     """The hidden form token of a choices page."""
