@@ -10,7 +10,6 @@ and times POST /v1/demo/equal-access for the demo home page, end to end over loo
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from server.equal_access import compare_documents  # noqa: E402
 from server.equal_access.rules import Rules  # noqa: E402
+from chaos import free_port  # noqa: E402  (bench/ is the script's folder)
 
 TARGET_BYTES = 200 * 1024
 RULES = Rules(tracker_prefixes=("https://stats.vendor.example/", "https://agency.example/tracker/"))
@@ -81,12 +81,6 @@ def time_compare(runs):
         results[label] = (len(before), statistics.median(timings), sorted(timings)[int(runs * 0.9) - 1],
                           statistics.median(cpu))
     return results
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(url, deadline=20.0):

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,17 +17,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from chaos import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 BROWSER_CODINGS = "gzip, deflate, br, zstd"
 KEYS = "bench-key-0123456789abcdef-newest,bench-key-0123456789abcdef-older"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_wrk():

@@ -1,9 +1,14 @@
-"""Serving in a thread on loopback, for every test that needs a real server (app or fixture site)."""
+"""Real servers for tests: apps and fixture sites in a thread on loopback, and the bench's gunicorn driver."""
 
+import importlib.util
+import sys
 import threading
+from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -47,3 +52,14 @@ class AppServer(InThread):
     def app(self, app):
         # For apps whose configuration needs the port first (it is known only once the socket is bound).
         self._server.app = app
+
+
+def load_bench(name):
+    """A module of bench/ (not an installed package): the tests drive the same code the bench runs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -1,8 +1,6 @@
-"""Helpers shared by the reliability tests: case counts per profile, and the chaos bench loaded by path."""
+"""Helpers shared by the reliability tests: case counts per profile."""
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck
@@ -20,14 +18,3 @@ def examples(ci, long, variable=None):
     if explicit:
         return int(explicit)
     return long if os.environ.get("HYPOTHESIS_PROFILE") == "long" else ci
-
-
-def load_bench(name):
-    """A module of bench/ (not an installed package): the tests drive the same code the bench runs."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module

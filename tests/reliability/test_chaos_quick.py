@@ -1,7 +1,7 @@
 """A short bench/chaos.py run in the suite: a terminated worker and a reload lose nothing, a killed one little."""
 
 import pytest
-from reliability_support import load_bench
+from serving import load_bench
 
 chaos = load_bench("chaos")
 CONNECTIONS = 32

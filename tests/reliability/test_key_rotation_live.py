@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from reliability_support import load_bench
+from serving import load_bench
 
 from server.tokens import TokenService
 

@@ -4,7 +4,7 @@ import json
 import socket
 
 import pytest
-from reliability_support import load_bench
+from serving import load_bench
 
 from server.config import MAX_BODY_BYTES
 
