@@ -1,28 +1,24 @@
 """The application factory: settings, registry and keys are checked before the first request."""
 
-import importlib
 import logging
 
 from flask import Flask
 
+from server import commands
 from server import config
+from server import registry
 from server import security
+from server import tokens
+from server.blueprints import api
+from server.blueprints import banner
+from server.blueprints import choices
+from server.blueprints import demo
+from server.blueprints import equal_access
+from server.blueprints import meta
 from server.errors import register_errors
 from server.openapi import build_spec
-from server.registry import Registry
-from server.state import ConsentState
-from server.tokens import TokenService
 
 log = logging.getLogger("server")
-
-BLUEPRINT_MODULES = (
-    "server.blueprints.meta",
-    "server.blueprints.api",
-    "server.blueprints.choices",
-    "server.blueprints.banner",
-    "server.blueprints.equal_access",
-)
-DEMO_MODULE = "server.blueprints.demo"
 
 
 def create_app(test_config=None):
@@ -36,21 +32,22 @@ def create_app(test_config=None):
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
 
-    registry = Registry.from_directory(settings["AGENCIES_DIR"])
-    tokens = TokenService(settings["SECRET_KEYS"], settings["TOKEN_MAX_AGE"])
-    app.extensions["consent"] = ConsentState(registry=registry, tokens=tokens)
-
+    agencies = registry.init_app(app, settings["AGENCIES_DIR"])
+    tokens.init_app(app, settings["SECRET_KEYS"], settings["TOKEN_MAX_AGE"])
     register_errors(app)
     security.init_app(app)
-    extra_schemas, extra_paths = [], []
-    modules = BLUEPRINT_MODULES + ((DEMO_MODULE,) if settings["DEMO"] else ())
-    for name in modules:
-        module = importlib.import_module(name)
-        app.register_blueprint(module.bp)
-        if hasattr(module, "init_app"):
-            module.init_app(app)
-        extra_schemas.extend(getattr(module, "OPENAPI_SCHEMAS", ()))
-        extra_paths.extend(getattr(module, "OPENAPI_PATHS", ()))
-    app.extensions["openapi"] = build_spec(extra_schemas, extra_paths)
-    log.info("serving %d agencies%s", len(registry.agencies), " with the demo site" if settings["DEMO"] else "")
+    commands.init_app(app)
+
+    app.register_blueprint(meta.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(choices.bp)
+    app.register_blueprint(banner.bp)
+    banner.init_app(app)
+    app.register_blueprint(equal_access.bp)
+    equal_access.init_app(app)
+    if settings["DEMO"]:
+        app.register_blueprint(demo.bp)
+
+    app.extensions["openapi"] = build_spec(equal_access.OPENAPI_SCHEMAS, equal_access.OPENAPI_PATHS)
+    log.info("serving %d agencies%s", len(agencies.agencies), " with the demo site" if settings["DEMO"] else "")
     return app

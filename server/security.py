@@ -4,6 +4,7 @@ from flask import current_app
 from flask import request
 
 from server.errors import error_response
+from server.registry import get_registry
 
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 SCRIPT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -29,7 +30,7 @@ def _request_agency():
     agency_id = _request_agency_id()
     if agency_id is None:
         return None
-    return current_app.extensions["consent"].registry.get(agency_id)
+    return get_registry().get(agency_id)
 
 
 def _origin_allowed(agency, origin):

@@ -12,6 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from flask import current_app
 from itsdangerous import BadData
 from itsdangerous import BadPayload
 from itsdangerous import BadSignature
@@ -26,6 +27,7 @@ FORM_SALT = "consent.choices-form.v1"
 OPT_OUT_CHOICE = "opt-out"
 MAX_TOKEN_LENGTH = 512
 MAX_CACHED_PAYLOADS = 1024
+TOKENS_KEY = "tokens"
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,14 @@ def _canonical_signature(token):
         return base64_encode(base64_decode(signature)).decode("ascii") == signature
     except (BadData, ValueError, TypeError, UnicodeError):
         return False
+
+
+def init_app(app, keys, max_age):
+    """One TokenService per app, built from the validated settings."""
+    app.extensions[TOKENS_KEY] = TokenService(keys, max_age)
+    return app.extensions[TOKENS_KEY]
+
+
+def get_tokens():
+    """The token service of the app handling this request."""
+    return current_app.extensions[TOKENS_KEY]

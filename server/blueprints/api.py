@@ -17,6 +17,7 @@ from server.notice import notice_document
 from server.registry import get_agency_or_404
 from server.schemas.api import NOTICE_QUERY
 from server.schemas.api import OPT_OUT_REQUEST
+from server.tokens import get_tokens
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
 LANG_CACHE_LIMIT = 256
@@ -80,7 +81,7 @@ def opt_out(agency_id):
     body = json_object(required=False)
     if body:
         load(OPT_OUT_REQUEST, body)
-    token = current_app.extensions["consent"].tokens.issue(agency.id)
+    token = get_tokens().issue(agency.id)
     # The token is URL-safe base64 and dots: it needs no JSON escaping.
     payload = b'{"opted_out":true,"token":"%s"}' % token.encode("ascii")
     return _no_store(current_app.response_class(payload, mimetype=current_app.json.mimetype))
@@ -97,7 +98,7 @@ def withdraw(agency_id):
 def status(agency_id):
     """Whether this visitor counts as opted out, and why."""
     agency = get_agency_or_404(agency_id)
-    verification = current_app.extensions["consent"].tokens.verify(token_from_request(), agency.id)
+    verification = get_tokens().verify(token_from_request(), agency.id)
     gpc = request.headers.get("Sec-GPC", "").strip() == "1"
     if verification.valid:
         source = "token"

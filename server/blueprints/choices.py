@@ -12,6 +12,7 @@ from server.notice import build_notice
 from server.notice import negotiate_lang
 from server.registry import get_agency_or_404
 from server.tokens import FORM_SALT
+from server.tokens import get_tokens
 
 bp = Blueprint("choices", __name__, url_prefix="/v1/<agency_id>")
 
@@ -20,7 +21,7 @@ CHOICES_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-actio
 
 
 def _render(agency, opted_out, message=None, status=200):
-    tokens = current_app.extensions["consent"].tokens
+    tokens = get_tokens()
     lang = negotiate_lang(request.args.get("lang"), request.accept_languages.values())
     body = render_template(
         "choices.html",
@@ -39,7 +40,7 @@ def _render(agency, opted_out, message=None, status=200):
 def show(agency_id):
     """The notice and the current choice, with a form that works without scripts."""
     agency = get_agency_or_404(agency_id)
-    tokens = current_app.extensions["consent"].tokens
+    tokens = get_tokens()
     opted_out = tokens.verify(request.cookies.get(OPT_OUT_COOKIE, ""), agency.id).valid
     return _render(agency, opted_out)
 
@@ -48,7 +49,7 @@ def show(agency_id):
 def choose(agency_id):
     """Record the choice from the form; a form token proves the form came from this service."""
     agency = get_agency_or_404(agency_id)
-    tokens = current_app.extensions["consent"].tokens
+    tokens = get_tokens()
     if request.headers.get("Sec-Fetch-Site") not in (None, "same-origin", "none"):
         raise ApiError(403, "cross_site", "The choices form must be sent from this service's own page.", "Origin")
     if not tokens.verify(request.form.get("form_token", ""), agency.id, salt=FORM_SALT).valid:

@@ -14,11 +14,13 @@ from server.equal_access.guard import FetchRefused
 from server.equal_access.guard import system_resolver
 from server.equal_access.rules import rules_for_agency
 from server.errors import ApiError
+from server.registry import REGISTRY_KEY
 from server.registry import AgencyConfigError
 from server.registry import get_agency_or_404
 from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
 from server.schemas.equal_access import OPENAPI_PATHS
 from server.schemas.equal_access import OPENAPI_SCHEMAS
+from server.tokens import get_tokens
 
 bp = Blueprint("equal_access", __name__, url_prefix="/v1/<agency_id>")
 EXTENSION_KEY = "equal_access"
@@ -51,7 +53,7 @@ class EqualAccessSettings:
 def init_app(app):
     """Default limits on the app; every agency's ignore selectors compiled now, so a bad one stops start-up."""
     app.extensions.setdefault(EXTENSION_KEY, EqualAccessSettings())
-    for agency in app.extensions["consent"].registry.agencies.values():
+    for agency in app.extensions[REGISTRY_KEY].agencies.values():
         try:
             rules_for_agency(agency)
         except ValueError as error:
@@ -85,7 +87,7 @@ def equal_access(agency_id):
         max_requests=2 * (1 + settings.max_redirects) * len(urls), resolver=settings.resolver,
     )
     # A fresh, valid opt-out for this agency: exactly what a visitor who opted out presents.
-    token = current_app.extensions["consent"].tokens.issue(agency.id)
+    token = get_tokens().issue(agency.id)
     try:
         results = [result.to_dict() for result in check_pages(urls, agency, token, fetcher)]
     except FetchRefused as refusal:

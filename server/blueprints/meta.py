@@ -4,6 +4,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 
+from server.registry import get_registry
+
 
 bp = Blueprint("meta", __name__)
 
@@ -13,7 +15,7 @@ GPC_STATEMENT = {"gpc": True, "lastUpdate": "2026-11-23"}
 @bp.get("/healthz")
 def healthz():
     """For load balancers: the process is up and its registry loaded."""
-    response = jsonify({"status": "ok", "agencies": len(current_app.extensions["consent"].registry.agencies)})
+    response = jsonify({"status": "ok", "agencies": len(get_registry().agencies)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -22,7 +22,7 @@ SIZE_TARGET_GZIP = 6 * 1024
 @pytest.fixture
 def demo(app):
     """The demo agency as the registry loaded it."""
-    return app.extensions["consent"].registry.get("demo")
+    return app.extensions["registry"].get("demo")
 
 
 @pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "a\u2028b\u2029c", "x & y > z"])

@@ -195,7 +195,7 @@ def test_hostile_notice_text_shows_as_text(visitor, fresh_site, service):
 
 def test_unsafe_link_schemes_become_plain_text(visitor, fresh_site, service, service_app):
     # The agency schema already refuses such URLs; the banner must not rely on that.
-    agency = service_app.extensions["consent"].registry.get("page-out")
+    agency = service_app.extensions["registry"].get("page-out")
     tracker = dataclasses.replace(agency.trackers[0], license_url="javascript:window.__pwned=10",
                                   privacy_url="data:text/html,<script>window.__pwned=11</script>")
     agency = dataclasses.replace(agency, trackers=(tracker,), privacy_policy_url="javascript:window.__pwned=12")

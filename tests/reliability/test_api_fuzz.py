@@ -74,7 +74,7 @@ def _load_schema():
     """The service's own OpenAPI document, served by the real app (built at import: pytest parametrizes then)."""
     app = create_app({"AGENCIES_DIR": str(SHIPPED_AGENCIES), "SECRET_KEYS": list(FUZZ_KEYS), "DEMO": True})
     document = app.test_client().get("/openapi.json").get_json()
-    loaded = schemathesis.openapi.from_dict(_prepare(document, app.extensions["consent"].registry.agencies))
+    loaded = schemathesis.openapi.from_dict(_prepare(document, app.extensions["registry"].agencies))
     loaded.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                                     max_examples=EXAMPLES_PER_OPERATION)
     # An invalid body over the 16 KiB limit is refused for its size first: 413 is a right answer too.
@@ -90,7 +90,7 @@ def _give_valid_form_token(case):
     """Half the positive form posts carry a real form token, so the success path is fuzzed as well."""
     if isinstance(case.body, dict) and "form_token" in case.body:
         agency_id = case.path_parameters.get("agency_id", "")
-        case.body = {**case.body, "form_token": APP.extensions["consent"].tokens.issue(agency_id, salt=FORM_SALT)}
+        case.body = {**case.body, "form_token": APP.extensions["tokens"].issue(agency_id, salt=FORM_SALT)}
 
 
 @schema.parametrize()

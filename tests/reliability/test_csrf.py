@@ -37,7 +37,7 @@ def app(agencies_dir):
 @pytest.fixture
 def form_token(app):
     """A genuine form token of the demo's choices page."""
-    return app.extensions["consent"].tokens.issue("demo", salt=FORM_SALT)
+    return app.extensions["tokens"].issue("demo", salt=FORM_SALT)
 
 
 def refused(response, status, code=None):
@@ -80,7 +80,7 @@ def test_a_simple_body_without_origin_is_not_an_opt_out(client, path, content_ty
 @pytest.mark.parametrize("origin", [FOREIGN, *LOOKALIKES])
 def test_a_credentialed_read_is_never_shared_with_another_origin(client, app, path, origin):
     """With the visitor's cookie and token, a foreign or lookalike origin gets no CORS grant at all."""
-    token = app.extensions["consent"].tokens.issue("demo")
+    token = app.extensions["tokens"].issue("demo")
     headers = {"Origin": origin, "Cookie": f"{OPT_OUT_COOKIE}={token}", "X-Consent-Token": token}
     response = client.get(path, headers=headers)
     assert response.status_code < 500
@@ -92,7 +92,7 @@ def test_a_credentialed_read_is_never_shared_with_another_origin(client, app, pa
 @pytest.mark.parametrize("path", READS)
 def test_the_agency_gets_its_own_origin_back_never_a_wildcard(client, app, path):
     """The grant names the registered origin exactly; never "*" or "null", never with credentials."""
-    token = app.extensions["consent"].tokens.issue("demo")
+    token = app.extensions["tokens"].issue("demo")
     response = client.get(path, headers={"Origin": DEMO_ORIGIN, "Cookie": f"{OPT_OUT_COOKIE}={token}"})
     assert response.headers.get("Access-Control-Allow-Origin") == DEMO_ORIGIN
     assert response.headers.get("Access-Control-Allow-Credentials") in (None, "false")
@@ -118,8 +118,8 @@ def _form_token_at(app, offset, keys=None):
     lambda app: _form_token_at(app, -app.config["TOKEN_MAX_AGE"] - 60),
     lambda app: _form_token_at(app, 3600),
     lambda app: _form_token_at(app, 0, keys=["a-key-this-service-never-had-0123"]),
-    lambda app: app.extensions["consent"].tokens.issue("dor", salt=FORM_SALT),
-    lambda app: app.extensions["consent"].tokens.issue("demo"),
+    lambda app: app.extensions["tokens"].issue("dor", salt=FORM_SALT),
+    lambda app: app.extensions["tokens"].issue("demo"),
     lambda app: _form_token_at(app, 0) + "x",
     lambda app: "",
 ], ids=["expired", "future", "unknown-key", "another-agency", "opt-out-token", "tampered", "missing"])

@@ -68,7 +68,7 @@ def hostile_app(tmp_path_factory):
 def pages(app, agency_id):
     """The page as first seen (English and Spanish) and after opting out with the form (the confirmation)."""
     client = app.test_client()
-    token = app.extensions["consent"].tokens.issue(agency_id, salt=FORM_SALT)
+    token = app.extensions["tokens"].issue(agency_id, salt=FORM_SALT)
     opted = client.post(f"/v1/{agency_id}/choices", data={"form_token": token, "choice": "opt-out"})
     responses = [client.get(f"/v1/{agency_id}/choices"), client.get(f"/v1/{agency_id}/choices?lang=es"), opted]
     for response in responses:

@@ -32,7 +32,7 @@ def check_error(response, status, code=None, field=...):
 @pytest.fixture
 def tokens(app):
     """The app's own token service, to make tokens of other agencies and purposes."""
-    return app.extensions["consent"].tokens
+    return app.extensions["tokens"]
 
 
 class Page(HTMLParser):

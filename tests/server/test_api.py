@@ -32,7 +32,7 @@ def test_notice_lists_the_agency_trackers_and_links(client, app):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == JSON_TYPE
     notice = response.get_json()
-    agency = app.extensions["consent"].registry.get("demo")
+    agency = app.extensions["registry"].get("demo")
     assert notice["agency"] == {"id": "demo", "name": agency.name}
     assert notice["mode"] == agency.mode
     assert notice["lang"] == "en"
@@ -250,7 +250,7 @@ def test_healthz(client, app):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == JSON_TYPE
-    assert response.get_json() == {"status": "ok", "agencies": len(app.extensions["consent"].registry.agencies)}
+    assert response.get_json() == {"status": "ok", "agencies": len(app.extensions["registry"].agencies)}
 
 
 def test_gpc_statement(client):

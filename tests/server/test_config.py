@@ -159,9 +159,8 @@ def test_agencies_dir_and_max_age_from_environment(environ, tmp_path, repo_root)
     environ.setenv("CONSENT_AGENCIES_DIR", str(folder))
     environ.setenv("CONSENT_TOKEN_MAX_AGE", "60")
     app = create_app()
-    state = app.extensions["consent"]
-    assert set(state.registry.agencies) == {"dor"}
-    assert state.tokens.max_age == 60
+    assert set(app.extensions["registry"].agencies) == {"dor"}
+    assert app.extensions["tokens"].max_age == 60
 
 
 @pytest.mark.parametrize("value", ["12h", "1.5", "", "ten"])

@@ -92,7 +92,7 @@ def test_the_second_visitor_presents_a_valid_opt_out_and_gpc(site, check, eq_app
     assert second["Sec-GPC"] == "1"
     name, _, token = second["Cookie"].partition("=")
     assert name == "consent_optout"
-    assert eq_app.extensions["consent"].tokens.verify(token, "eqtest").valid
+    assert eq_app.extensions["tokens"].verify(token, "eqtest").valid
 
 
 @pytest.mark.parametrize(("path", "expected"), [

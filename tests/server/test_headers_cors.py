@@ -69,13 +69,13 @@ def app(module_app):
 @pytest.fixture(scope="module")
 def demo_origins(module_app):
     """The demo agency's registered origins."""
-    return module_app.extensions["consent"].registry.get("demo").origins
+    return module_app.extensions["registry"].get("demo").origins
 
 
 @pytest.fixture(scope="module")
 def other_agency_origin(module_app):
     """An origin registered for another agency (not for the demo)."""
-    return module_app.extensions["consent"].registry.get("dor").origins[0]
+    return module_app.extensions["registry"].get("dor").origins[0]
 
 
 def send(client, method, url, kind, headers=None):

@@ -80,7 +80,7 @@ def _check(spec, schema, body):
 
 
 def _form_token(app):
-    return app.extensions["consent"].tokens.issue("demo", salt=FORM_SALT)
+    return app.extensions["tokens"].issue("demo", salt=FORM_SALT)
 
 
 # (name, method, documented path, request path, request options, expected status)
