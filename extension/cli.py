@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 from urllib.parse import urlsplit
 
+from extension import waivers as qa_waivers
 from extension.browser import SetupError
 from extension.report import write_reports
 from extension.runner import run_checks
@@ -108,18 +109,25 @@ def run(args) -> int:
         # A remote browser may reach hosts this machine cannot: then the browser itself reports.
         for url in args.urls:
             check_reachable(url)
+    waivers = qa_waivers.load_waivers(by_service, args.agency, warn=lambda line: print(line, file=sys.stderr))
     pages, findings = run_checks(args.urls, notices, workers=args.workers, gpc=args.gpc,
                                  remote_url=args.remote_url, extra_args=tuple(args.browser_arg),
                                  progress=progress_printer(sys.stderr))
+    waivers_by_url = {url: waivers[args.service or origin_of(url)] for url in args.urls}
+    findings = qa_waivers.apply_waivers(findings, notices, waivers_by_url, qa_waivers.today())
     meta = {"agency": args.agency, "services": sorted(by_service), "gpc": args.gpc, "workers": args.workers}
     paths = write_reports(Path(args.report_dir), pages, findings, meta)
     failed = [f for f in findings if f["verdict"] == "fail"]
     for finding in failed:
         print(f"FAIL {finding['url']} [{finding['clause']}] {finding['reason']}")
+    waived = [f for f in findings if f["verdict"] == "waived"]
+    for finding in waived:
+        print(f"WAIVED {finding['url']} [{finding['clause']}] waiver {', '.join(map(str, finding['waivers']))}")
     errors = [p for p in pages if p.get("error")]
     for page in errors:
         print(f"consent-qa: error: {page['url']}: {page['error']}", file=sys.stderr)
-    print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed; reports in {paths['html'].parent}")
+    print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed, {len(waived)} waived; "
+          f"reports in {paths['html'].parent}")
     if errors:
         return EXIT_SETUP
     return EXIT_FAIL if failed else EXIT_PASS

@@ -14,6 +14,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#111;line-height:1.4}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #999;padding:.3rem .5rem;text-align:left;
 vertical-align:top}.pass{color:#05591f;font-weight:bold}.fail{color:#a00;font-weight:bold}
+.waived{color:#5a3d00;font-weight:bold}
 figure{display:inline-block;margin:0 1rem 1rem 0}img{max-width:560px;border:1px solid #999}
 pre{white-space:pre-wrap;max-width:60rem;font-size:.85rem}
 """
@@ -42,6 +43,10 @@ def write_reports(report_dir: Path, pages: list, findings: list, meta: dict) -> 
                     "errors": len([p for p in pages if p.get("error")])},
         "findings": findings, "pages": page_entries,
     }
+    waived = [f for f in findings if f["verdict"] == "waived"]
+    if waived:
+        # Counted apart: a waived finding neither passes nor fails (policy section 3).
+        data["summary"]["waived"] = len(waived)
     paths = {"json": report_dir / "report.json", "html": report_dir / "report.html", "junit": report_dir / "junit.xml"}
     paths["json"].write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     paths["html"].write_text(render_html(data), encoding="utf-8")
@@ -69,7 +74,9 @@ def render_html(data: dict) -> str:
            f"<title>consent-qa report: {_e(data.get('agency'))}</title><style>{STYLE}</style></head><body>",
            f"<h1>Cookie policy check for agency {_e(data.get('agency'))}</h1>",
            f"<p>{data['summary']['pages']} page(s), {data['summary']['failed']} failing finding(s) of "
-           f"{data['summary']['findings']}. Generated {_e(data['generated'])}.</p>"]
+           f"{data['summary']['findings']}"
+           + (f", {data['summary']['waived']} waived" if data["summary"].get("waived") else "")
+           + f". Generated {_e(data['generated'])}.</p>"]
     for page in data["pages"]:
         out.append(f"<section><h2>{_e(page['url'])}</h2>")
         if page.get("error"):
@@ -100,13 +107,16 @@ def render_junit(data: dict) -> bytes:
     suites = ET.Element("testsuites", name="consent-qa")
     suite = ET.SubElement(suites, "testsuite", name=f"consent-qa {data.get('agency', '')}",
                           tests=str(len(data["findings"])), failures=str(data["summary"]["failed"]),
-                          errors=str(data["summary"]["errors"]))
+                          errors=str(data["summary"]["errors"]), skipped=str(data["summary"].get("waived", 0)))
     for finding in data["findings"]:
         clause = finding["clause"] + (" (GPC)" if finding.get("variant") == "gpc" else "")
         case = ET.SubElement(suite, "testcase", classname=finding["url"], name=f"clause {clause}")
         if finding["verdict"] == "fail":
             failure = ET.SubElement(case, "failure", message=finding["reason"], type=f"clause {clause}")
             failure.text = json.dumps(finding.get("evidence"), indent=1, default=str)[:8000]
+        elif finding["verdict"] == "waived":
+            ids = ", ".join(str(i) for i in finding.get("waivers", []))
+            ET.SubElement(case, "skipped", message=f"waived by waiver {ids}").text = finding["reason"]
         else:
             ET.SubElement(case, "system-out").text = finding["reason"]
     for page in data["pages"]:
