@@ -6,7 +6,6 @@ from flask import Flask
 
 from server import commands
 from server import config
-from server import redirects
 from server import registry
 from server import security
 from server import tokens
@@ -18,6 +17,7 @@ from server.blueprints import equal_access
 from server.blueprints import meta
 from server.errors import register_errors
 from server.openapi import build_spec
+from server.static_delivery import middleware as static_delivery
 
 log = logging.getLogger("server")
 
@@ -25,8 +25,6 @@ log = logging.getLogger("server")
 def create_app(test_config=None):
     """Build the service: environment settings, overridden by test_config; refuses to start misconfigured."""
     app = Flask(__name__)
-    # No "//" merging: its redirect would be built from the request's Host (DESIGN.md "Running").
-    app.url_map.merge_slashes = False
     settings = config.from_environment()
     settings.update(test_config or {})
     config.validate(settings)
@@ -35,11 +33,10 @@ def create_app(test_config=None):
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
 
-    agencies = registry.init_app(app, *config.agency_sources(app))
+    agencies = registry.init_app(app, settings["AGENCIES_DIR"])
     tokens.init_app(app, settings["SECRET_KEYS"], settings["TOKEN_MAX_AGE"])
     register_errors(app)
     security.init_app(app)
-    redirects.init_app(app)
     commands.init_app(app)
 
     app.register_blueprint(meta.bp)
@@ -47,6 +44,8 @@ def create_app(test_config=None):
     app.register_blueprint(choices.bp)
     app.register_blueprint(banner.bp)
     banner.init_app(app)
+    # After security.init_app and banner.init_app: it serves the built banners behind the same headers.
+    static_delivery.init_app(app)
     app.register_blueprint(equal_access.bp)
     equal_access.init_app(app)
     if settings["DEMO"]:

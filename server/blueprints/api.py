@@ -13,10 +13,11 @@ from server.bodies import json_object
 from server.bodies import load
 from server.cookies import token_from_request
 from server.notice import negotiate_lang
-from server.notice import notice_document
 from server.registry import get_agency_or_404
 from server.schemas.api import NOTICE_QUERY
 from server.schemas.api import OPT_OUT_REQUEST
+from server.static_delivery.answer import respond
+from server.static_delivery.representations import notice_served
 from server.tokens import get_tokens
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
@@ -47,19 +48,6 @@ def _lang_for(requested, accept_language):
     return lang
 
 
-def _notice_body(agency, lang):
-    """The serialised notice, built once per agency and language, then reused.
-
-    Its links to this service are paths: an answer built from the Host header could be cached
-    by a CDN and served to everyone with an attacker's host in it.
-    """
-    cache = current_app.extensions.setdefault("notice_cache", {})
-    body = cache.get((agency.id, lang))
-    if body is None:
-        body = cache[agency.id, lang] = current_app.json.dumps(notice_document(agency, lang)).encode()
-    return body
-
-
 @bp.get("/notice")
 def notice(agency_id):
     """The notice as data, in the visitor's language."""
@@ -67,11 +55,9 @@ def notice(agency_id):
     # Most requests carry no query: skip the schema then (this endpoint is on the hot path).
     query = load(NOTICE_QUERY, request.args) if request.args else {}
     lang = _lang_for(query.get("lang"), request.headers.get("Accept-Language", ""))
-    response = current_app.response_class(_notice_body(agency, lang),
-                                          mimetype=current_app.json.mimetype)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.vary.add("Accept-Language")
-    return response
+    # The same bytes and headers as the static files (server/static_delivery), in every coding, with ETags.
+    # Its links to this service are paths: an answer built from the Host header could be cached by a CDN.
+    return respond(notice_served(current_app, agency.id, lang), current_app.json.mimetype)
 
 
 @bp.post("/opt-out")
