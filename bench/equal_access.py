@@ -99,8 +99,7 @@ def time_endpoint(requests):
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
-        config = (REPO_ROOT / "agencies" / "demo.toml").read_text(encoding="utf-8")
-        (Path(folder) / "demo.toml").write_text(config.replace("http://127.0.0.1:8000", origin), encoding="utf-8")
+        # The built-in demo agency follows CONSENT_BIND: its origin is this port.
         env = dict(os.environ, CONSENT_DEMO="1", CONSENT_AGENCIES_DIR=folder, CONSENT_BIND=f"127.0.0.1:{port}")
         env.pop("CONSENT_SECRET_KEYS", None)
         gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -6,6 +6,7 @@ from flask import Flask
 
 from server import commands
 from server import config
+from server import redirects
 from server import registry
 from server import security
 from server import tokens
@@ -25,6 +26,8 @@ log = logging.getLogger("server")
 def create_app(test_config=None):
     """Build the service: environment settings, overridden by test_config; refuses to start misconfigured."""
     app = Flask(__name__)
+    # No "//" merging: its redirect would be built from the request's Host (DESIGN.md "Running").
+    app.url_map.merge_slashes = False
     settings = config.from_environment()
     settings.update(test_config or {})
     config.validate(settings)
@@ -33,10 +36,11 @@ def create_app(test_config=None):
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
 
-    agencies = registry.init_app(app, settings["AGENCIES_DIR"])
+    agencies = registry.init_app(app, *config.agency_sources(app))
     tokens.init_app(app, settings["SECRET_KEYS"], settings["TOKEN_MAX_AGE"])
     register_errors(app)
     security.init_app(app)
+    redirects.init_app(app)
     commands.init_app(app)
 
     app.register_blueprint(meta.bp)

@@ -4,12 +4,16 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from server.demo_agency import demo_agency
 
 log = logging.getLogger("server")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_AGENCIES_DIR = REPO_ROOT / "agencies"
 DEFAULT_TOKEN_MAX_AGE = 43200
+DEFAULT_BIND = "127.0.0.1:8000"
+# Wildcard binds accept every interface; a browser reaches them on loopback.
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]", "": "127.0.0.1"}
 # Not a documented setting: how the demo key travels from gunicorn's master to its workers.
 DEMO_KEY_VARIABLE = "CONSENT_DEMO_GENERATED_KEY"
 MAX_BODY_BYTES = 16 * 1024
@@ -54,12 +58,47 @@ def from_environment(environ=None):
         max_age = int(raw_age)
     except ValueError:
         raise ConfigError(f"CONSENT_TOKEN_MAX_AGE: {raw_age!r} is not a whole number of seconds") from None
+    public_url = environ.get("CONSENT_PUBLIC_URL", "").strip()
+    if not public_url and demo:
+        public_url = bound_url(environ.get("CONSENT_BIND") or DEFAULT_BIND)
     return {
         "SECRET_KEYS": keys,
-        "AGENCIES_DIR": environ.get("CONSENT_AGENCIES_DIR") or str(DEFAULT_AGENCIES_DIR),
+        # None: the instance folder's agencies/ (create_app resolves it; the package has no agencies of its own).
+        "AGENCIES_DIR": environ.get("CONSENT_AGENCIES_DIR") or None,
         "DEMO": demo,
         "TOKEN_MAX_AGE": max_age,
+        "PUBLIC_URL": public_origin(public_url) if public_url else None,
     }
+
+
+def bound_url(bind):
+    """The http origin a browser on this machine uses for a gunicorn bind address (host[:port])."""
+    if bind.startswith(("unix:", "fd://")):
+        raise ConfigError(f"CONSENT_BIND = {bind!r}: not a TCP address; set CONSENT_PUBLIC_URL for the demo")
+    host, port = bind, "8000"
+    # "[::1]:8000" and "127.0.0.1:8000" end in :PORT; a bare IPv6 address ("::1") does not.
+    head, colon, tail = bind.rpartition(":")
+    if colon and tail.isdigit() and (head.endswith("]") or ":" not in head):
+        host, port = head, tail
+    host = WILDCARD_HOSTS.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def public_origin(raw):
+    """CONSENT_PUBLIC_URL as a bare origin (scheme://host[:port]); anything else is refused with one line."""
+    value = raw.rstrip("/")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path
+            or parts.query or parts.fragment or "@" in parts.netloc):
+        raise ConfigError(f"CONSENT_PUBLIC_URL = {raw!r}: must be an origin such as https://consent.mass.gov "
+                          "(scheme and host, no path)")
+    return value
 
 
 def validate(settings):
@@ -73,3 +112,19 @@ def validate(settings):
                           "(or set CONSENT_DEMO=1 to run the demo with a generated key)")
     if settings["TOKEN_MAX_AGE"] <= 0:
         raise ConfigError("CONSENT_TOKEN_MAX_AGE must be positive")
+    if settings.get("PUBLIC_URL"):
+        settings["PUBLIC_URL"] = public_origin(settings["PUBLIC_URL"])
+    elif settings.get("DEMO"):
+        # Demo switched on by test_config rather than the environment: the bound address, as in from_environment.
+        settings["PUBLIC_URL"] = bound_url(os.environ.get("CONSENT_BIND") or DEFAULT_BIND)
+
+
+def agency_sources(app):
+    """Where the registry reads agencies: (folder, built-in agencies, whether the folder must exist)."""
+    settings = app.config
+    built_in = (demo_agency(settings["PUBLIC_URL"]),) if settings["DEMO"] else ()
+    if settings.get("AGENCIES_DIR"):
+        return settings["AGENCIES_DIR"], built_in, True
+    # Flask's instance folder, not the source tree: an installed package has no agencies/ beside it.
+    # The demo alone needs no folder.
+    return Path(app.instance_path) / "agencies", built_in, not settings["DEMO"]

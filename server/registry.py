@@ -131,9 +131,17 @@ def load_agency_file(path):
     """Read and validate one agency file, or raise AgencyConfigError with one clear line."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise AgencyConfigError(f"{path.name}: not valid UTF-8 text") from None
+    return load_agency_text(text, path)
+
+
+def load_agency_text(text, path):
+    """Validate one agency file's text; path names it in messages, and its stem is the id it must carry."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(text)
     except RecursionError:
         raise AgencyConfigError(f"{path.name}: TOML syntax error: nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
@@ -158,12 +166,19 @@ class Registry:
         self.agencies = {agency.id: agency for agency in agencies}
 
     @classmethod
-    def from_directory(cls, directory):
-        """Load every *.toml in the folder; the first invalid file stops start-up."""
+    def from_directory(cls, directory, built_in=(), required=True):
+        """Load every *.toml in the folder, plus built-in agencies; the first invalid file stops start-up."""
         directory = Path(directory)
         if not directory.is_dir():
-            raise AgencyConfigError(f"{directory}: agencies folder not found (CONSENT_AGENCIES_DIR)")
-        return cls([load_agency_file(path) for path in sorted(directory.glob("*.toml"))])
+            if required:
+                raise AgencyConfigError(f"{directory}: agencies folder not found (CONSENT_AGENCIES_DIR)")
+            return cls(built_in)
+        agencies = [load_agency_file(path) for path in sorted(directory.glob("*.toml"))]
+        for agency in built_in:
+            if any(other.id == agency.id for other in agencies):
+                raise AgencyConfigError(f"{agency.id}.toml: field id = {_show(agency.id)}: reserved for the "
+                                        "built-in demo agency (CONSENT_DEMO=1); rename the file and its id")
+        return cls(agencies + list(built_in))
 
     def get(self, agency_id):
         return self.agencies.get(agency_id)
@@ -172,9 +187,9 @@ class Registry:
 REGISTRY_KEY = "registry"
 
 
-def init_app(app, directory):
+def init_app(app, directory, built_in=(), required=True):
     """Load the agency files once and keep the registry on the app (an invalid file stops start-up)."""
-    app.extensions[REGISTRY_KEY] = Registry.from_directory(directory)
+    app.extensions[REGISTRY_KEY] = Registry.from_directory(directory, built_in, required)
     return app.extensions[REGISTRY_KEY]
 
 

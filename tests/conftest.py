@@ -8,7 +8,6 @@ from serving import AppServer
 from server import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURE_AGENCIES = REPO_ROOT / "tests" / "fixtures" / "agencies"
 TEST_KEYS = ["test-key-newest-0123456789abcdef", "test-key-older-0123456789abcdef"]
 
 
@@ -20,11 +19,13 @@ def repo_root():
 
 @pytest.fixture(scope="session")
 def agencies_dir(tmp_path_factory):
-    """The shipped agencies plus the test-only fixture agencies, in one folder."""
+    """A copy of the shipped agencies (the demo agency is built in, and added in demo mode)."""
     folder = tmp_path_factory.mktemp("agencies")
-    for source in (REPO_ROOT / "agencies", FIXTURE_AGENCIES):
-        for path in source.glob("*.toml"):
-            shutil.copy(path, folder / path.name)
+    shipped = sorted((REPO_ROOT / "agencies").glob("*.toml"))
+    # An empty copy would pass every test that reads no agency file: refuse it.
+    assert shipped, "no agency files in agencies/"
+    for path in shipped:
+        shutil.copy(path, folder / path.name)
     return folder
 
 
@@ -42,9 +43,10 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def live_server(agencies_dir):
-    """Base URL of the real service (demo on) on 127.0.0.1 and a free port."""
-    server = AppServer(
-        create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(TEST_KEYS), "DEMO": True})
-    ).start()
+    """Base URL of the real service (demo on) on 127.0.0.1 and a free port; the demo agency's origin is that URL."""
+    server = AppServer(None)
+    server.app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(TEST_KEYS), "DEMO": True,
+                             "PUBLIC_URL": server.url})
+    server.start()
     yield server.url
     server.stop()

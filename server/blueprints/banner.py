@@ -13,7 +13,6 @@ from consent_banner.build import build_all
 from server.errors import ApiError
 from server.registry import REGISTRY_KEY
 from server.registry import get_agency_or_404
-from server.security import service_origin
 
 bp = Blueprint("banner", __name__, url_prefix="/v1/<agency_id>")
 EXTENSION_KEY = "consent_banner"
@@ -114,14 +113,14 @@ def banner_js(agency_id):
                                       mimetype=SCRIPT_MIMETYPE)
 
 
-def embed_snippet(agency, src, integrity):
+def embed_snippet(agency, service, integrity):
     """The HTML an agency pastes: the script with SRI, an inert tracker per declared tracker, a reopen link."""
-    src = escape(src)
+    src = escape(f"{service}/v1/{agency.id}/banner.js")
     lines = [f'<script src="{src}" integrity="{integrity}" crossorigin="anonymous" async></script>',
              "<!-- Declare each tracker inert; the banner runs it only when the visitor's choice allows. -->"]
     lines += [f'<script type="text/plain" data-tracker="{tracker.id}" src="TRACKER_URL"></script>'
               for tracker in agency.trackers]
-    lines.append(f'<a href="{escape(service_origin())}/v1/{agency.id}/choices" data-consent-open>Cookie settings</a>')
+    lines.append(f'<a href="{escape(service)}/v1/{agency.id}/choices" data-consent-open>Cookie settings</a>')
     return "\n".join(lines) + "\n"
 
 
@@ -130,8 +129,13 @@ def embed(agency_id):
     """What to paste into the agency's pages (JSON, or text with ?format=text), pinned by an SRI hash."""
     agency = get_agency_or_404(agency_id)
     bundle = _bundle(agency)
-    src = f"{service_origin()}/v1/{agency.id}/banner.js"
-    snippet = embed_snippet(agency, src, bundle.integrity)
+    # Absolute URLs only from the configured public address, never from the request's Host.
+    service = current_app.config.get("PUBLIC_URL")
+    if not service:
+        raise ApiError(503, "public_url_not_set", "The service's public address is not configured "
+                       "(CONSENT_PUBLIC_URL), so no snippet can be written.", None)
+    src = f"{service}/v1/{agency.id}/banner.js"
+    snippet = embed_snippet(agency, service, bundle.integrity)
     wanted = request.args.get("format", "json")
     if wanted not in ("json", "text"):
         raise ApiError(422, "invalid", "format must be json or text.", "format")

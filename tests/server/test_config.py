@@ -56,11 +56,11 @@ def test_keys_are_parsed_newest_first():
 def test_newest_key_signs_and_older_key_still_verifies(environ):
     environ.setenv("CONSENT_SECRET_KEYS", f"{NEW_KEY},{OLD_KEY}")
     app = create_app()
-    token = app.test_client().post("/v1/demo/opt-out").get_json()["token"]
-    assert TokenService([NEW_KEY], 60).verify(token, "demo").valid
-    assert not TokenService([OLD_KEY], 60).verify(token, "demo").valid
-    older = TokenService([OLD_KEY], 60).issue("demo")
-    status = app.test_client().get("/v1/demo/status", headers={"X-Consent-Token": older}).get_json()
+    token = app.test_client().post("/v1/dor/opt-out").get_json()["token"]
+    assert TokenService([NEW_KEY], 60).verify(token, "dor").valid
+    assert not TokenService([OLD_KEY], 60).verify(token, "dor").valid
+    older = TokenService([OLD_KEY], 60).issue("dor")
+    status = app.test_client().get("/v1/dor/status", headers={"X-Consent-Token": older}).get_json()
     assert status["token_valid"] is True
 
 
@@ -144,10 +144,12 @@ def test_demo_flag_values(value, expected):
     assert config.from_environment({"CONSENT_DEMO": value, "CONSENT_SECRET_KEYS": NEW_KEY})["DEMO"] is expected
 
 
-def test_defaults(repo_root):
+def test_defaults():
     settings = config.from_environment({"CONSENT_SECRET_KEYS": NEW_KEY})
     assert settings["TOKEN_MAX_AGE"] == 43200
-    assert settings["AGENCIES_DIR"] == str(repo_root / "agencies")
+    # None: the instance folder's agencies/, resolved by create_app (never a path into the source tree).
+    assert settings["AGENCIES_DIR"] is None
+    assert settings["PUBLIC_URL"] is None
 
 
 def test_agencies_dir_and_max_age_from_environment(environ, tmp_path, repo_root):

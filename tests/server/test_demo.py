@@ -171,5 +171,7 @@ def test_demo_is_404_when_demo_is_off(demo_off_client, api_error, path):
     api_error(demo_off_client.get(path), 404)
 
 
-def test_api_still_serves_the_demo_agency_when_demo_is_off(demo_off_client):
-    assert demo_off_client.get("/v1/demo/notice").status_code == 200
+@pytest.mark.parametrize("path", ["/v1/demo/notice", "/v1/demo/banner.js", "/v1/demo/status"])
+def test_the_demo_agency_exists_only_in_demo_mode(demo_off_client, api_error, path):
+    # Its loopback origins would let a production service be made to fetch its own port (equal-access).
+    api_error(demo_off_client.get(path), 404, "unknown_agency")

@@ -12,7 +12,6 @@ from server.registry import AgencyConfigError
 from server.schemas.equal_access import EQUAL_ACCESS_RESULT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["equal-access-test-key-0123456789"]
 
 
@@ -232,9 +231,7 @@ def demo_origin(tmp_path_factory):
     server = make_server("127.0.0.1", 0, late, threaded=True)
     origin = f"http://127.0.0.1:{server.server_port}"
     folder = tmp_path_factory.mktemp("demo-agencies")
-    config = (REPO_ROOT / "agencies" / "demo.toml").read_text(encoding="utf-8")
-    (folder / "demo.toml").write_text(config.replace("http://127.0.0.1:8000", origin), encoding="utf-8")
-    late.app = create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": KEYS, "DEMO": True})
+    late.app = create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": KEYS, "DEMO": True, "PUBLIC_URL": origin})
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield origin, late.app

@@ -87,7 +87,7 @@ def test_demo_key_is_shared_by_every_worker(start_gunicorn):
 
 def test_keys_from_the_environment_are_used_and_none_generated(start_gunicorn):
     server = start_gunicorn(CONSENT_SECRET_KEYS="gunicorn-test-key-a-0123456789abcdef")
-    assert token_valid(server, opt_out(server))
+    assert token_valid(server, opt_out(server, "dor"), "dor")
     assert "generated a random signing key" not in server.log()
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from server import create_app
+from server.demo_agency import demo_agency
 from server.registry import AgencyConfigError
 from server.registry import Registry
 from server.registry import load_agency_file
@@ -356,8 +357,8 @@ def test_valid_file_becomes_an_immutable_agency(tmp_path):
         agency.name = "changed"
 
 
-def test_both_shipped_agency_files_load(repo_root):
-    registry = Registry.from_directory(repo_root / "agencies")
+def test_the_shipped_agency_file_and_the_built_in_demo_load(repo_root):
+    registry = Registry.from_directory(repo_root / "agencies", built_in=[demo_agency("http://127.0.0.1:8030")])
     assert {"demo", "dor"} <= set(registry.agencies)
     demo = registry.get("demo")
     assert demo.mode == "opt-out"
