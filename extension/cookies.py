@@ -6,13 +6,11 @@ from dataclasses import field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
 DAY = 86400
-# Public suffixes with two labels that agency and vendor hosts commonly use (no network: no full list).
-TWO_LABEL_SUFFIXES = frozenset({
-    "co.uk", "gov.uk", "ac.uk", "org.uk", "com.au", "gov.au", "co.nz", "com.br", "co.jp", "github.io",
-} | {f"{state}.us" for state in (
-    "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh ok "
-    "or pa ri sc sd tn tx ut vt va wa wv wi wy dc").split()})
+# The Public Suffix List snapshot the package ships: no network at run time.
+PUBLIC_SUFFIXES = PublicSuffixList()
 
 
 def host_of(url: str) -> str:
@@ -21,17 +19,15 @@ def host_of(url: str) -> str:
 
 
 def site_of(host: str) -> str:
-    """The registrable domain ("site") of a host: what first- versus third-party is judged by."""
-    host = host.lower().lstrip(".")
+    """The registrable domain ("site") of a host, by the Public Suffix List: what first- vs third-party is judged by."""
+    host = host.lower().strip(".")
     try:
         ipaddress.ip_address(host)
         return host
     except ValueError:
         pass
-    labels = host.split(".")
-    if len(labels) >= 3 and ".".join(labels[-2:]) in TWO_LABEL_SUFFIXES:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    # A host that is itself a public suffix (localhost, cloudfront.net) is its own site.
+    return PUBLIC_SUFFIXES.privatesuffix(host) or host
 
 
 def domain_within(domain: str, suffix: str) -> bool:
@@ -180,3 +176,9 @@ def collect(phases: dict) -> list:
         known = [d for d in (fact.requested_days, fact.stored_days) if d is not None]
         fact.lifetime_days = max(known) if known else None
     return sorted(facts.values(), key=lambda f: (f.domain, f.name))
+
+
+def page_cookies(page: dict) -> list:
+    """Every cookie seen during the whole journey (first visit, opt-out, reload, next page), as plain data."""
+    phases = {"before": page.get("before", {}).get("record", {}), "after": page.get("after_record", {})}
+    return [fact.to_dict() for fact in collect(phases)]

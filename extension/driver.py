@@ -1,6 +1,5 @@
 """One page's journey: fresh visit, opt out, reload, follow a link; the extension records, this acts."""
 
-import re
 import time
 
 from selenium.common.exceptions import WebDriverException
@@ -10,70 +9,13 @@ from selenium.webdriver.common.keys import Keys
 from extension.channel import ChannelError
 from extension.channel import ask_extension_page
 from extension.channel import ask_page
-from extension.content import tracker_prefixes
+from extension.channel import ask_page_for_element
+from extension.rules import OPT_OUT_NAME
+from extension.trackers import tracker_prefixes
 
-OPT_OUT_NAME = re.compile(r"^\s*(opt[\s-]?out|reject|decline|refuse|do not (track|sell)|no,? thanks)", re.I)
 NOTICE_TIMEOUT = 5.0
 QUIET_MS = 300
 MAX_TABS = 250  # a keyboard user may need many presses; each costs a few ms here
-
-# Finds the opt-out control: the contract's hook first, then a control named like one, notice before page.
-_FIND_OPT_OUT = r"""
-const NAME = new RegExp(arguments[0], "i");
-function deep(root, out) {
-  for (const el of root.querySelectorAll("*")) { out.push(el); if (el.shadowRoot) deep(el.shadowRoot, out); }
-  return out;
-}
-function shown(el) {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && el.checkVisibility({opacityProperty: true, visibilityProperty: true});
-}
-function name(el) {
-  return (el.getAttribute("aria-label") || (el.tagName === "INPUT" ? el.value : el.textContent) || "").trim();
-}
-const all = deep(document, []);
-// The same rule as facts.js: the contract's hook, else the outermost banner-like element about cookies.
-const looks = (el) => /cookie|consent|gdpr|privacy-banner|tracking/i.test(
-  `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`) && /cookie|track/i.test(el.textContent);
-const notice = all.find((el) => el.matches("[data-consent-notice]")) || all.find((el) => looks(el) && shown(el));
-const inNotice = notice ? deep(notice, notice.shadowRoot ? deep(notice.shadowRoot, []) : []) : [];
-const controls = (els) => els.filter((el) =>
-  el.matches("button, a[href], [role=button], input[type=button], input[type=submit]"));
-const tries = [
-  [inNotice.filter((el) => el.matches('[data-consent-action="opt-out"]')), "notice", "data-consent-action"],
-  [all.filter((el) => el.matches('[data-consent-action="opt-out"]')), "page", "data-consent-action"],
-  [controls(inNotice).filter((el) => NAME.test(name(el))), "notice", "accessible name"],
-  [controls(all).filter((el) => NAME.test(name(el))), "page", "accessible name"],
-];
-for (const [found, where, by] of tries) {
-  const el = found.find(shown) || found[0];
-  if (el) { return [el, {where, by, name: name(el).slice(0, 100), shown: shown(el)}]; }
-}
-return null;
-"""
-
-_PICK_LINK = r"""
-const prefixes = arguments[0];
-const here = location.href.split("#")[0];
-function skipped(a) {
-  for (let n = a; n; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
-    if (n.hasAttribute && (n.hasAttribute("data-consent-notice") || n.hasAttribute("data-consent-open"))) {
-      return true;
-    }
-  }
-  return false;
-}
-for (const a of document.querySelectorAll("a[href]")) {
-  let u;
-  try { u = new URL(a.href); } catch (e) { continue; }
-  const target = u.href.split("#")[0];
-  if (u.origin !== location.origin || target === here || skipped(a)) { continue; }
-  if (/log-?out|sign-?out|delete|\.(pdf|zip|docx?|xlsx?)$/i.test(u.pathname)) { continue; }
-  if (prefixes.some((p) => u.href.startsWith(p))) { continue; }
-  return target;
-}
-return null;
-"""
 
 
 class PageError(RuntimeError):
@@ -147,11 +89,10 @@ def keyboard_reach(driver, facts: dict) -> dict:
 
 def opt_out(driver) -> dict:
     """Find and click the opt-out control like a visitor would (a script click only as a noted fallback)."""
-    found = driver.execute_script(_FIND_OPT_OUT, OPT_OUT_NAME.pattern)
-    if not found:
+    info, element = ask_page_for_element(driver, "opt-out-control")
+    if not info.get("found") or element is None:
         return {"found": False, "clicked": False}
-    element, info = found
-    result = {"found": True, **info, "clicked": False, "error": None}
+    result = {**info, "clicked": False, "error": None}
     try:
         element.click()
         result["clicked"] = True
@@ -188,7 +129,7 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     page["after"] = {"facts": ask_page(driver, "facts"),
                      "dom": ask_page(driver, "dom")["html"]}
     page["screenshots"]["after"] = shot(driver)
-    link = driver.execute_script(_PICK_LINK, list(tracker_prefixes(url, notice_data)))
+    link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}
     if link:
         visit(driver, link)

@@ -9,13 +9,13 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.remote.client_config import ClientConfig
 
-from extension.browser import ADDON_DIR
-from extension.browser import COMMAND_TIMEOUT
-from extension.browser import PAGE_LOAD_TIMEOUT
-from extension.browser import SCRIPT_TIMEOUT
-from extension.browser import Browser
-from extension.browser import SetupError
-from extension.browser import chrome_options
+from extension.chromium import ADDON_DIR
+from extension.chromium import COMMAND_TIMEOUT
+from extension.chromium import PAGE_LOAD_TIMEOUT
+from extension.chromium import SCRIPT_TIMEOUT
+from extension.chromium import Browser
+from extension.chromium import SetupError
+from extension.chromium import chrome_options
 
 
 def packed_addon() -> str:

@@ -11,7 +11,7 @@ from extension.browser import SetupError
 from extension.browser import launch_chrome
 from extension.channel import ChannelError
 from extension.clauses import evaluate
-from extension.cookie_clauses import page_cookies
+from extension.cookies import page_cookies
 from extension.driver import PageError
 from extension.driver import check_page
 

@@ -6,7 +6,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
-from extension.cookie_clauses import declared_tracker
+from extension.trackers import declared_tracker
 
 WAIVABLE = ("2.1", "2.2", "2.5")
 FETCH_TIMEOUT = 10

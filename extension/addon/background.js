@@ -5,7 +5,8 @@
  * as its own key in chrome.storage.session because the MV3 worker idles out
  * after about 30 s: variables would be lost, and one key per event needs no
  * read-modify-write (no lost updates when events arrive together).
- * The driver reads the record through messages (see onMessage below).
+ * The driver reads the record through messages (see onMessage below); content
+ * scripts get rules.json from here.
  */
 
 let counter = 0;
@@ -102,8 +103,24 @@ async function reset(wipe) {
   return { ok: true };
 }
 
+let rules = null;
+
+/**
+ * rules.json, read once per worker life: a constant, so keeping it in a variable is safe.
+ * @returns {Promise<object>}
+ */
+function readRules() {
+  rules ||= fetch(chrome.runtime.getURL("rules.json")).then((response) => response.json());
+  return rules;
+}
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const op = message && message.op;
+  if (op === "rules") {
+    // For content.js: content scripts cannot read the extension's files themselves.
+    readRules().then(sendResponse, (e) => sendResponse({ error: String(e) }));
+    return true;
+  }
   if (op === "ping") {
     sendResponse({ ok: true, id: chrome.runtime.id });
     return false;

@@ -5,11 +5,23 @@
  * `document` whose detail is a JSON string ("consent-qa-request" in,
  * "consent-qa-response" out): unlike window.postMessage they reach no page
  * listener that was not written for them. Decisions about clauses are made in
- * Python; the measuring is in facts.js, loaded just before this file.
+ * Python; the measuring is in facts.js, loaded just before this file, with the
+ * rules the service worker reads from rules.json (asked for once, on first use).
  */
 (() => {
   const isTop = window.top === window;
-  const { facts, snapshot, accessibleName, shadowRoots } = globalThis.consentQa;
+  let measuring = null;
+
+  /** facts.js's functions built with rules.json; the worker reads the file (content scripts may not). */
+  function measure() {
+    measuring ||= send({ op: "rules" }).then((rules) => {
+      if (!rules || rules.error) {
+        throw new Error(`no rules from the worker: ${rules && rules.error}`);
+      }
+      return globalThis.consentQaFacts(rules);
+    });
+    return measuring;
+  }
 
   document.addEventListener("consent-qa-cookie-write", (event) => {
     send({ op: "cookie-write", value: String(event.detail) });
@@ -23,6 +35,8 @@
   // Keyboard reachability: the driver presses Tab; we note what received focus.
   let focusLog = null;
 
+  let focusedName = null;
+
   function onFocus(event) {
     if (focusLog === null) {
       return;
@@ -31,13 +45,14 @@
     if (el && el.nodeType === Node.ELEMENT_NODE) {
       focusLog.push({
         action: el.getAttribute("data-consent-action"),
-        name: accessibleName(el).slice(0, 100),
+        name: focusedName(el).slice(0, 100),
         tag: el.tagName.toLowerCase(),
       });
     }
   }
 
-  function startFocusLog() {
+  function startFocusLog({ accessibleName, shadowRoots }) {
+    focusedName = accessibleName;
     focusLog = [];
     // Moves inside one shadow tree stop at its boundary, so listen on every open shadow root too.
     for (const target of [document, ...shadowRoots()]) {
@@ -58,14 +73,32 @@
     }
     return el && el !== document.body ? el : null;
   }
+  /**
+   * Point the driver at an element: a composed event on it reaches the driver's listener in the
+   * page (see injected/ask_page.js), which hands the element itself to Selenium.
+   */
+  function handOver(el, id) {
+    el.dispatchEvent(new CustomEvent("consent-qa-element", { composed: true, detail: String(id) }));
+  }
+
   async function handle(request) {
     switch (request.op) {
       case "facts":
-        return facts();
+        return (await measure()).facts();
       case "dom":
-        return snapshot();
+        return (await measure()).snapshot();
+      case "opt-out-control": {
+        const found = (await measure()).optOutControl();
+        if (!found) {
+          return { found: false };
+        }
+        handOver(found.el, request.id);
+        return { found: true, ...found.info };
+      }
+      case "next-link":
+        return { url: (await measure()).nextLink(request.prefixes || []) };
       case "focus-start":
-        return startFocusLog();
+        return startFocusLog(await measure());
       case "focus-log":
         return { log: focusLog || [] };
       case "read":

@@ -1,14 +1,18 @@
 /**
  * consent-qa recorder, isolated world: measures the cookie notice (loaded before content.js).
  *
- * Measuring only: nothing on the page is changed. Exposes globalThis.consentQa in the
- * extension's isolated world, which the page's own scripts cannot see.
+ * Measuring only: nothing on the page is changed. Defines globalThis.consentQaFacts(rules) in the
+ * extension's isolated world, which the page's own scripts cannot see; content.js calls it with
+ * rules.json (the same file extension/rules.py reads), so Python and JavaScript share every rule.
  */
-globalThis.consentQa = (() => {
-  const NOTICE_HOOK = "[data-consent-notice]";
-  const ACTION_HOOK = "[data-consent-action]";
-  const CONTROL_SELECTOR = "button, a[href], [role=button], input[type=button], input[type=submit], " + ACTION_HOOK;
-  const HEURISTIC = /cookie|consent|gdpr|privacy-banner|tracking/i;
+globalThis.consentQaFacts = (rules) => {
+  const NOTICE_HOOK = rules.hooks.notice;
+  const ACTION = rules.hooks.action_attribute;
+  const CONTROL_SELECTOR = `${rules.controls}, [${ACTION}]`;
+  const BANNER_LABEL = new RegExp(rules.banner_like.label, "i");
+  const BANNER_TEXT = new RegExp(rules.banner_like.text, "i");
+  const OPT_OUT_NAME = new RegExp(rules.names.opt_out, "i");
+  const NEXT_LINK_SKIP = new RegExp(rules.next_link_skip, "i");
   const MAX_TEXT = 4000;
 
   /** Every element under root (and root's own shadow tree), open shadow roots included, in document order. */
@@ -71,7 +75,7 @@ globalThis.consentQa = (() => {
     }
     const candidates = all.filter((el) => {
       const label = `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`;
-      return HEURISTIC.test(label) && /cookie|track/i.test(deepText(el, false)) && isVisible(el);
+      return BANNER_LABEL.test(label) && BANNER_TEXT.test(deepText(el, false)) && isVisible(el);
     });
     const outermost = candidates.find((el) => !candidates.some((other) => other !== el && other.contains(el)));
     return outermost ? { el: outermost, hook: "heuristic" } : null;
@@ -180,7 +184,7 @@ globalThis.consentQa = (() => {
 
   function controlFacts(el) {
     return {
-      action: el.getAttribute("data-consent-action"),
+      action: el.getAttribute(ACTION),
       name: accessibleName(el).slice(0, 200),
       tag: el.tagName.toLowerCase(),
       rect: rectOf(el),
@@ -214,7 +218,7 @@ globalThis.consentQa = (() => {
     return deepElements(document)
       .filter((el) => el.matches(CONTROL_SELECTOR) && !(notice && (notice === el || deepContains(notice, el))))
       .map(controlFacts)
-      .filter((c) => c.action || /opt.?out|reject|decline|refuse|do not (track|sell)/i.test(c.name))
+      .filter((c) => c.action || OPT_OUT_NAME.test(c.name))
       .slice(0, 20);
   }
 
@@ -290,6 +294,64 @@ globalThis.consentQa = (() => {
     return { html: clone.outerHTML, notice: found ? found.hook : null };
   }
 
+  /**
+   * The opt-out control a visitor would use: the contract's hook in the notice, then anywhere, then a
+   * control named like one (rules.names.opt_out) in the notice, then anywhere; a shown one first.
+   */
+  function optOutControl() {
+    const found = findNotice();
+    const all = deepElements(document);
+    const inNotice = found ? [found.el, ...deepElements(found.el)] : [];
+    const hooked = (els) => els.filter((el) => el.matches(rules.hooks.opt_out));
+    const named = (els) => els.filter((el) => el.matches(rules.controls) && OPT_OUT_NAME.test(accessibleName(el)));
+    const tries = [
+      [hooked(inNotice), "notice", ACTION],
+      [hooked(all), "page", ACTION],
+      [named(inNotice), "notice", "accessible name"],
+      [named(all), "page", "accessible name"],
+    ];
+    for (const [els, where, by] of tries) {
+      const el = els.find(isVisible) || els[0];
+      if (el) {
+        return { el, info: { where, by, name: accessibleName(el).slice(0, 100), shown: isVisible(el) } };
+      }
+    }
+    return null;
+  }
 
-  return { facts, snapshot, accessibleName, shadowRoots };
-})();
+  /** Whether a link sits in the notice or is the control that reopens it (following it proves nothing). */
+  function inConsentUi(el) {
+    for (let node = el; node; node = parentOf(node)) {
+      if (node.matches && (node.matches(NOTICE_HOOK) || node.matches(rules.hooks.reopen))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first link to another page of the same origin that a visitor would follow next: not in the
+   * notice, not a tracker's (prefixes: absolute request prefixes), not a download or a log-out.
+   */
+  function nextLink(prefixes) {
+    const here = location.href.split("#")[0];
+    for (const a of document.querySelectorAll("a[href]")) {
+      let url;
+      try {
+        url = new URL(a.href);
+      } catch (e) {
+        continue;
+      }
+      const target = url.href.split("#")[0];
+      if (url.origin !== location.origin || target === here || inConsentUi(a) || NEXT_LINK_SKIP.test(url.pathname)) {
+        continue;
+      }
+      if (!prefixes.some((p) => url.href.startsWith(p))) {
+        return target;
+      }
+    }
+    return null;
+  }
+
+  return { facts, snapshot, accessibleName, shadowRoots, optOutControl, nextLink };
+};

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
+from server.cookies import OPT_OUT_COOKIE
 from server.equal_access.compare import compare
 from server.equal_access.extract import extract_bytes
 from server.equal_access.rules import rules_for_agency
-
-OPT_OUT_COOKIE = "consent_optout"
 
 
 def opted_out_headers(token):

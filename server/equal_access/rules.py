@@ -88,16 +88,25 @@ class Rules:
         return Rules(self.tracker_prefixes, self.ignore_selectors, self.secrets + tuple(secrets))
 
 
+def expand_request_prefixes(requests, origins):
+    """Absolute prefixes of a tracker's declared requests: a "/path" one applies on every given origin.
+
+    consent-qa expands its notice's trackers with this too, so the checker and QA agree on what a
+    tracker's request is.
+    """
+    prefixes = []
+    for request in requests:
+        if request.startswith("/"):
+            prefixes.extend(origin.rstrip("/") + request for origin in origins)
+        else:
+            prefixes.append(request)
+    return tuple(prefixes)
+
+
 def tracker_prefixes(agency):
     """Absolute request prefixes of an agency's trackers; a "/path" prefix applies on every origin."""
-    prefixes = []
-    for tracker in agency.trackers:
-        for request in tracker.requests:
-            if request.startswith("/"):
-                prefixes.extend(origin.rstrip("/") + request for origin in agency.origins)
-            else:
-                prefixes.append(request)
-    return tuple(prefixes)
+    return tuple(prefix for tracker in agency.trackers
+                 for prefix in expand_request_prefixes(tracker.requests, agency.origins))
 
 
 def rules_for_agency(agency, secrets=()):

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from extension.browser import EXTENSION_ID
-from extension.browser import RECORD_PAGE
-from extension.browser import extension_id
+from extension.chromium import EXTENSION_ID
+from extension.chromium import RECORD_PAGE
+from extension.chromium import extension_id
 from extension.browser import launch_chrome
-from extension.browser import merge_features
+from extension.chromium import merge_features
 from extension.channel import ask_page
 from extension.driver import fresh_tab
 from extension.driver import wait_notice

@@ -44,6 +44,10 @@ def test_session_cookie_and_garbage():
     ("www.mass.gov", "mass.gov"), ("mass.gov", "mass.gov"), ("dor.state.ma.us", "state.ma.us"),
     ("a.b.example.co.uk", "example.co.uk"), ("127.0.0.1", "127.0.0.1"), ("localhost", "localhost"),
     (".Tracker.Example", "tracker.example"),
+    # The Public Suffix List, not a hand-made list: hosting platforms and school districts are their own sites.
+    ("d111.cloudfront.net", "d111.cloudfront.net"), ("a.d111.cloudfront.net", "d111.cloudfront.net"),
+    ("agency.azurewebsites.net", "agency.azurewebsites.net"), ("lincoln.k12.ma.us", "lincoln.k12.ma.us"),
+    ("www.lincoln.k12.ma.us", "lincoln.k12.ma.us"), ("cloudfront.net", "cloudfront.net"),
 ])
 def test_site_of(host, site):
     assert site_of(host) == site

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from extension.browser import CHROMEDRIVER
+from extension.chromium import CHROMEDRIVER
 from extension.cli import main
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,33 @@
+"""Every clause's finding for one checked page, in the contract's order."""
+
+from extension.clauses.disclosure import clause_1_3_1
+from extension.clauses.equal_access import clause_equal_access
+from extension.clauses.notice import clause_1_3_2
+from extension.clauses.opt_out import clause_1_3_3
+from extension.clauses.opt_out import clause_gpc
+from extension.clauses.persistent import clause_2_1
+from extension.clauses.persistent import clause_2_2
+from extension.clauses.persistent import clause_2_5
+from extension.cookies import page_cookies
+
+CLAUSES = ("1.3.2", "1.3.3", "equal-access", "1.3.1", "2.1", "2.2", "2.5")
+
+
+def evaluate(page: dict, notice_data: dict) -> list:
+    """Every clause's finding for one checked page, in the contract's order (GPC last when checked)."""
+    url = page["url"]
+    cookies = page_cookies(page)
+    findings = [
+        clause_1_3_2(url, page.get("before", {}).get("facts"), notice_data),
+        clause_1_3_3(url, page, notice_data),
+        clause_equal_access(url, page, notice_data),
+        clause_1_3_1(url, cookies, notice_data),
+        clause_2_1(url, cookies, notice_data),
+        clause_2_2(url, cookies),
+        clause_2_5(url, cookies, notice_data),
+    ]
+    if page.get("gpc") is not None:
+        gpc = clause_gpc(url, page["gpc"], notice_data)
+        gpc["variant"] = "gpc"
+        findings.append(gpc)
+    return findings

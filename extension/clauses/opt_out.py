@@ -1,0 +1,117 @@
+"""Clause 1.3.3: the opt-out is easy to use and effective, by a click and by Global Privacy Control."""
+
+from extension.clauses.findings import finding
+from extension.cookies import requested_cookies
+from extension.rules import ACCEPT_NAME
+from extension.rules import OPT_OUT_COOKIE
+from extension.rules import OPT_OUT_NAME
+from extension.trackers import is_tracker_cookie
+from extension.trackers import tracker_of_request
+
+PROMINENCE_SLACK = 0.9
+
+
+def tracker_activity(record: dict, page_url: str, notice_data: dict) -> dict:
+    """Declared trackers' requests and cookie sets in a record (what must not happen after opt-out)."""
+    events = record.get("events", [])
+    requests = [{"url": e["url"], "tracker": t} for e in events if e.get("kind") == "request"
+                for t in [tracker_of_request(e["url"], page_url, notice_data)] if t]
+    sets = [{"name": e["cookie"]["name"], "domain": e["cookie"]["domain"], "how": "stored"}
+            for e in events if e.get("kind") == "cookie-change" and not e.get("removed")]
+    sets += [{"name": c["name"], "domain": c["domain"], "how": c["source"]}
+             for c in requested_cookies(events) if not c["deletion"]]
+    cookies = [c for c in sets if is_tracker_cookie(c["name"], c["domain"], notice_data)]
+    unique = {(c["name"], c["domain"].lstrip(".")): c for c in cookies}
+    return {"requests": requests[:20], "cookies": list(unique.values())}
+
+
+def prominence(opt_out: dict, others: list) -> list:
+    """Ways the opt-out control is less prominent than another choice."""
+    problems = []
+    area = opt_out["rect"]["width"] * opt_out["rect"]["height"]
+    for other in others:
+        if not other.get("visible"):
+            continue
+        if area < PROMINENCE_SLACK * other["rect"]["width"] * other["rect"]["height"]:
+            problems.append(f"it is smaller than “{other['name']}”")
+        if opt_out["fontSize"] < PROMINENCE_SLACK * other["fontSize"]:
+            problems.append(f"its text is smaller than that of “{other['name']}”")
+    return problems
+
+
+def choice_controls(facts: dict | None) -> tuple:
+    """The notice's opt-out control and its other choices (accept, OK...), from the measured facts."""
+    notice = (facts or {}).get("notice") or {}
+    controls = notice.get("controls", []) + (facts or {}).get("pageControls", [])
+    opt_out = next((c for c in controls if c.get("action") == "opt-out"), None) or next(
+        (c for c in controls if OPT_OUT_NAME.search(c.get("name", ""))), None)
+    others = [c for c in notice.get("controls", []) if c is not opt_out and (
+        c.get("action") == "accept" or (c.get("tag") != "a" and ACCEPT_NAME.search(c.get("name", ""))))]
+    return opt_out, others
+
+
+def token_problems(record: dict) -> list:
+    """The opt-out token cookie must be session-only (DESIGN: no Expires, no Max-Age)."""
+    problems = []
+    for cookie in requested_cookies(record.get("events", [])):
+        if cookie["name"] == OPT_OUT_COOKIE and cookie["persistent"]:
+            problems.append(f"the {OPT_OUT_COOKIE} cookie is persistent ({cookie['raw']})")
+    for cookie in record.get("cookies", []):
+        if cookie["name"] == OPT_OUT_COOKIE and not cookie.get("session", True) and not problems:
+            problems.append(f"the {OPT_OUT_COOKIE} cookie is stored with an expiry")
+    return problems
+
+
+def notice_asks_again(facts: dict | None) -> bool:
+    """Whether a page shows the notice with its opt-out choice again (the choice did not hold)."""
+    notice = (facts or {}).get("notice")
+    if not notice or not notice.get("visible"):
+        return False
+    return any(c.get("visible") and (c.get("action") == "opt-out" or OPT_OUT_NAME.search(c.get("name", "")))
+               for c in notice.get("controls", []))
+
+
+def clause_1_3_3(url: str, page: dict, notice_data: dict) -> dict:
+    """Opt-out present, keyboard reachable, as prominent as other choices, effective, session token, holds."""
+    opt = page.get("opt_out", {})
+    evidence = {"opt_out": opt, "focus_reached": page.get("keyboard", {}).get("reached")}
+    if not opt.get("found"):
+        return finding(url, "1.3.3", False, "No opt-out control was found (by data-consent-action or by a name "
+                       "such as “Opt out” or “Reject”).", evidence)
+    problems = []
+    if not page.get("keyboard", {}).get("reached"):
+        problems.append("the opt-out control cannot be reached with the Tab key")
+    control, others = choice_controls(page.get("before", {}).get("facts"))
+    if control:
+        problems += prominence(control, others)
+    evidence["control"] = control and {k: control.get(k) for k in ("name", "rect", "fontSize", "tabbable")}
+    if not opt.get("clicked"):
+        problems.append(f"the opt-out control could not be used ({opt.get('error')})")
+    after = tracker_activity(page.get("after_record", {}), url, notice_data)
+    evidence["after_opt_out"] = after
+    if after["requests"]:
+        problems.append("declared trackers still load after opt-out: " + after["requests"][0]["url"])
+    if after["cookies"]:
+        problems.append("tracker cookies are still set after opt-out: "
+                        + ", ".join(sorted({c["name"] for c in after["cookies"]})))
+    problems += token_problems(page.get("after_record", {}))
+    if notice_asks_again(page.get("after", {}).get("facts")) or notice_asks_again(page.get("next", {}).get("facts")):
+        problems.append("the choice does not hold: the notice asks again on the next page view")
+    evidence["next_url"] = page.get("next", {}).get("url")
+    if problems:
+        return finding(url, "1.3.3", False, "Opt-out not effective or not easy to use: " + "; ".join(problems) + ".",
+                       evidence)
+    return finding(url, "1.3.3", True, "The opt-out control is easy to reach and use, and after opting out no "
+                   "declared tracker ran on this or the next page.", evidence)
+
+
+def clause_gpc(url: str, gpc: dict, notice_data: dict) -> dict:
+    """With Global Privacy Control on, no declared tracker may run without any click (DESIGN: GPC = opt-out)."""
+    activity = tracker_activity(gpc.get("record", {}), url, notice_data)
+    notice = (gpc.get("facts") or {}).get("notice") or {}
+    evidence = {"gpc": True, "activity": activity, "notice_text": notice.get("text", "")[:300]}
+    if activity["requests"] or activity["cookies"]:
+        names = [r["url"] for r in activity["requests"][:1]] + [c["name"] for c in activity["cookies"][:3]]
+        return finding(url, "1.3.3", False, "With Global Privacy Control on, declared trackers still ran: "
+                       + ", ".join(names) + ".", evidence)
+    return finding(url, "1.3.3", True, "With Global Privacy Control on, no declared tracker ran.", evidence)
