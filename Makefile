@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser install bench bench-serve chaos fuzz-long
+.PHONY: run test browser postgres install bench bench-serve chaos fuzz-long
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,14 +23,23 @@ browser:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# Debian's PostgreSQL server, for the console tests on PostgreSQL (they start a private cluster).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
+	fi
+
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
 run: $(STAMP)
 	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
+	CONSENT_DEMO=1 $(VENV)/bin/consent-service db upgrade
+	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
 	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser postgres $(AXE)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).

@@ -16,6 +16,7 @@ from server.blueprints import choices
 from server.blueprints import demo
 from server.blueprints import equal_access
 from server.blueprints import meta
+from server.console import api_staff
 from server.errors import register_errors
 from server.openapi import build_spec
 from server.static_delivery import middleware as static_delivery
@@ -54,7 +55,9 @@ def create_app(test_config=None):
     equal_access.init_app(app)
     if settings["DEMO"]:
         app.register_blueprint(demo.bp)
+    api_staff.init_app(app)
 
-    app.extensions["openapi"] = build_spec(equal_access.OPENAPI_SCHEMAS, equal_access.OPENAPI_PATHS)
+    app.extensions["openapi"] = build_spec(equal_access.OPENAPI_SCHEMAS + api_staff.OPENAPI_SCHEMAS,
+                                         equal_access.OPENAPI_PATHS + api_staff.OPENAPI_PATHS)
     log.info("serving %d agencies%s", len(agencies.agencies), " with the demo site" if settings["DEMO"] else "")
     return app

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
 from serving import AppServer
 from server import create_app
 

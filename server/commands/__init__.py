@@ -8,7 +8,11 @@ from flask.cli import AppGroup
 from flask.cli import ScriptInfo
 
 # (module, attribute) of every command or command group; imported lazily so `--help` stays fast.
-COMMANDS = ()
+COMMANDS = (
+    ("server.commands.database", "db_group"),
+    ("server.commands.accounts", "users_group"),
+    ("server.commands.accounts", "tokens_group"),
+)
 
 
 def _commands():

@@ -1,0 +1,79 @@
+"""Staff sign-in, sessions, CSRF and bearer tokens for everything under /console/ (and equal-access)."""
+
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFProtect
+
+from server.auth import views
+from server.auth.decorators import NotSignedIn
+from server.auth.decorators import require_agency
+from server.auth.decorators import requires
+from server.auth.identity import bearer_token
+from server.auth.identity import current_user
+from server.errors import error_response
+
+CONSOLE_PREFIX = "/console"
+SESSION_COOKIE = "consent_console"
+SESSION_HOURS = 12
+CONSOLE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+csrf = CSRFProtect()
+
+__all__ = ["current_user", "init_app", "require_agency", "requires"]
+
+
+class ConsoleSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, read and written only under /console: visitors never get one."""
+
+    def open_session(self, app, request):
+        if not request.path.startswith(CONSOLE_PREFIX):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def get_cookie_secure(self, app):
+        # Secure whenever the console is reached over https; plain http stays usable on loopback.
+        return request.is_secure
+
+
+def _protect_console_forms():
+    """CSRF for every state change made with the session cookie; a bearer request needs none."""
+    if (request.method in UNSAFE_METHODS and request.path.startswith(CONSOLE_PREFIX)
+            and request.routing_exception is None and bearer_token() is None):
+        # An unknown address or method is answered 404/405 by routing first.
+        csrf.protect()
+
+
+def _console_headers(response):
+    if request.path.startswith(CONSOLE_PREFIX):
+        # Staff pages hold who-did-what: never cached, never framed, styles and scripts only from here.
+        response.headers["Cache-Control"] = "no-store"
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = CONSOLE_CSP
+    return response
+
+
+def init_app(app):
+    """Session and CSRF keys from the signing keys (own salts), the sign-in views and the 401 answer."""
+    keys = app.config["SECRET_KEYS"]
+    app.secret_key = keys[0]
+    app.config["SECRET_KEY_FALLBACKS"] = list(keys[1:])
+    app.config.update(
+        SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_PATH=CONSOLE_PREFIX, SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,
+        # Checked by hand for console state changes only: visitors' opt-out POSTs carry no form token.
+        WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.session_interface = ConsoleSessionInterface()
+    csrf.init_app(app)
+    app.before_request(_protect_console_forms)
+    app.after_request(_console_headers)
+    app.context_processor(views.template_globals)
+    app.register_blueprint(views.bp)
+
+    @app.errorhandler(NotSignedIn)
+    def _not_signed_in(error):
+        response = error_response(error.status, error.code, error.message)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="consent-console"'
+        return response

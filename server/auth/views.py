@@ -1,0 +1,71 @@
+"""Sign-in at /console/login, sign-out, and the console's landing page."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from server.auth.decorators import requires
+from server.auth.forms import SignInForm
+from server.auth.forms import SignOutForm
+from server.auth.identity import SignInRefused
+from server.auth.identity import current_user
+from server.auth.identity import sign_in
+from server.auth.identity import sign_out
+
+bp = Blueprint("console_auth", __name__, url_prefix="/console")
+CONSOLE_LINKS_KEY = "console_links"
+
+
+def _safe_next(target):
+    """Only a path inside the console: never another site (no open redirect)."""
+    if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("console_auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The sign-in form; a wrong password or a locked account shows the form again with the reason."""
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        if current_user() is not None:
+            return redirect(_safe_next(form.next.data))
+        return render_template("console/login.html", form=form, problem=None)
+    if not form.validate_on_submit():
+        return render_template("console/login.html", form=form, problem="Give your name and your password."), 422
+    try:
+        sign_in(form.name.data, form.password.data)
+    except SignInRefused as refusal:
+        status = 429 if refusal.locked else 401
+        return render_template("console/login.html", form=form, problem=str(refusal)), status
+    return redirect(_safe_next(form.next.data), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (CSRF-checked like every console form) and return to the sign-in page."""
+    sign_out()
+    return redirect(url_for("console_auth.login"), code=303)
+
+
+@bp.get("/")
+@requires()
+def home():
+    """Where staff land after signing in: who they are and what they may open."""
+    return render_template("console/home.html")
+
+
+def template_globals():
+    """What every console page's layout needs: the signed-in user and a sign-out form."""
+    if not request.path.startswith("/console"):
+        return {}
+    user = current_user()
+    # Other console modules add (label, endpoint) pairs here for the landing page.
+    links = [{"label": label, "url": url_for(endpoint)}
+             for label, endpoint in current_app.extensions.get(CONSOLE_LINKS_KEY, ())]
+    return {"staff_user": user, "sign_out_form": SignOutForm() if user is not None else None,
+            "console_links": links}

@@ -1,0 +1,109 @@
+"""The waiver endpoints in /openapi.json, from the same marshmallow schemas that read the requests.
+
+Staff endpoints take `Authorization: Bearer TOKEN` (consent-service tokens create) or the console session.
+"""
+
+from marshmallow import Schema
+from marshmallow import fields
+
+from server.waivers.requests import DecideSchema
+from server.waivers.requests import LegalReviewSchema
+from server.waivers.requests import RecommendSchema
+from server.waivers.requests import WaiverRequestSchema
+from server.waivers.requests import WithdrawSchema
+from server.waivers.rules import STATES
+
+
+class TrailEntrySchema(Schema):
+    """One step of the append-only trail."""
+
+    at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    actor = fields.String(dump_only=True)
+    action = fields.String(dump_only=True, metadata={"enum": ["file", "recommend", "legal-review", "decide",
+                                                               "withdraw"]})
+    outcome = fields.String(dump_only=True, allow_none=True)
+    notes = fields.String(dump_only=True, allow_none=True)
+
+
+class WaiverSchema(WaiverRequestSchema):
+    """A waiver as staff read it: the request's fields, who filed it, its state today and its trail."""
+
+    id = fields.Integer(dump_only=True)
+    requester = fields.String(dump_only=True)
+    filed_at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    state = fields.String(dump_only=True, metadata={"enum": list(STATES)})
+    trail = fields.List(fields.Nested(TrailEntrySchema), dump_only=True)
+
+
+class WaiverListSchema(Schema):
+    """GET /console/api/waivers."""
+
+    waivers = fields.List(fields.Nested(WaiverSchema), dump_only=True)
+
+
+class PublicWaiverSchema(Schema):
+    """A waiver in force as anyone may read it: scope and dates only."""
+
+    id = fields.Integer(dump_only=True)
+    clauses = fields.List(fields.String(), dump_only=True)
+    scope = fields.Dict(dump_only=True)
+    kind = fields.String(dump_only=True)
+    starts = fields.Date(dump_only=True)
+    ends = fields.Date(dump_only=True, allow_none=True)
+
+
+class PublicWaiverListSchema(Schema):
+    """GET /v1/AGENCY/waivers."""
+
+    agency = fields.String(dump_only=True)
+    date = fields.Date(dump_only=True)
+    waivers = fields.List(fields.Nested(PublicWaiverSchema), dump_only=True)
+
+
+def _errors(*statuses):
+    return {str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
+            for status in statuses}
+
+
+def _json(schema, description="OK", status=200):
+    return {str(status): {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+def _body(schema):
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+WAIVER_ID = {"name": "waiver_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_STEP_DOCS = (
+    ("recommend", "WaiverRecommend", "Recommend grant or deny (role reviewer; first step)"),
+    ("legal-review", "WaiverLegalReview", "General Counsel's analysis (role counsel; after the recommendation)"),
+    ("decide", "WaiverDecide", "Decide grant or deny (role approver; after both; never the requester)"),
+    ("withdraw", "WaiverWithdraw", "Withdraw the request or the waiver (its requester, or admin)"),
+)
+
+OPENAPI_SCHEMAS = (
+    ("WaiverRequest", WaiverRequestSchema), ("Waiver", WaiverSchema), ("WaiverList", WaiverListSchema),
+    ("WaiverRecommend", RecommendSchema), ("WaiverLegalReview", LegalReviewSchema), ("WaiverDecide", DecideSchema),
+    ("WaiverWithdraw", WithdrawSchema), ("PublicWaiverList", PublicWaiverListSchema),
+)
+OPENAPI_PATHS = (
+    ("/console/api/waivers", {
+        "get": {"summary": "Waivers the caller may see (any staff role)",
+                "parameters": [{"name": "agency", "in": "query", "required": False, "schema": {"type": "string"}},
+                               {"name": "state", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": list(STATES)}}],
+                "responses": {**_json("WaiverList"), **_errors(401, 403, 422, 503)}},
+        "post": {"summary": "File a waiver request (role requester): complete, attested, lead time ahead",
+                 "requestBody": _body("WaiverRequest"),
+                 "responses": {**_json("Waiver", "filed", 201), **_errors(400, 401, 403, 415, 422, 503)}}}),
+    ("/console/api/waivers/{waiver_id}", {
+        "get": {"summary": "One waiver: every field, its state today and its trail", "parameters": [WAIVER_ID],
+                "responses": {**_json("Waiver"), **_errors(401, 403, 404, 503)}}}),
+    *((f"/console/api/waivers/{{waiver_id}}/{step}", {
+        "post": {"summary": summary, "parameters": [WAIVER_ID], "requestBody": _body(schema),
+                 "responses": {**_json("Waiver"), **_errors(400, 401, 403, 404, 409, 415, 422, 503)}}})
+      for step, schema, summary in _STEP_DOCS),
+    ("/v1/{agency_id}/waivers", {"get": {
+        "summary": "The agency's waivers in force today: scope and dates only (public)",
+        "responses": {**_json("PublicWaiverList"), **_errors(404, 503)}}}),
+)
