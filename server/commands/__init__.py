@@ -12,6 +12,7 @@ COMMANDS = (
     ("server.commands.database", "db_group"),
     ("server.commands.accounts", "users_group"),
     ("server.commands.accounts", "tokens_group"),
+    ("server.commands.export", "export_command"),
 )
 
 

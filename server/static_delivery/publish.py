@@ -1,0 +1,88 @@
+"""`consent-service export DIR`: a complete build beside the last ones, then one atomic switch of DIR/current.
+
+DIR/builds/ID/public holds the files at the service's URL paths, DIR/builds/ID/consent-nginx.conf the nginx
+configuration whose root is that build. nginx includes DIR/current/consent-nginx.conf: until it reloads it keeps
+serving the previous build, which stays on disk, so files and headers never mix across builds.
+"""
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from server.notice import DEFAULT_LANG
+from server.notice import SUPPORTED_LANGS
+from server.registry import REGISTRY_KEY
+from server.static_delivery.files import PUBLIC_DIR
+from server.static_delivery.files import write_build
+from server.static_delivery.files import write_file
+from server.static_delivery.nginx import server_block
+from server.static_delivery.representations import resources
+
+NGINX_FILE = "consent-nginx.conf"
+CDN_FILE = "CDN.md"
+CURRENT = "current"
+BUILDS = "builds"
+INCOMING_PREFIX = ".incoming-"
+# The build nginx may still serve until it is reloaded, besides the current one.
+KEEP_BUILDS = 2
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written where asked; the message names the path and what to do."""
+
+
+CDN_NOTE = """# Serving the export from a CDN
+
+Upload `public/` with each file's headers from `headers.json` (Content-Type, Content-Encoding for the .gz and .br
+copies, Cache-Control, ETag, Vary), or point the CDN at the nginx this export configures (origin pull): it already
+answers with those headers. The CDN must keep `Vary: Accept-Encoding, Origin` (banner.js) and
+`Vary: Accept-Encoding, Accept-Language, Origin` (notice) in its cache key, or forward those request headers,
+so an agency's Origin gets its CORS answer. `banner.HASH.js` never changes (a year, immutable); `banner.js` and
+the notice are cached 5 minutes and revalidated with their ETag. Opt-out, status and every other path stay
+dynamic: route them to the service, uncached. Agencies' script tags do not change: the paths are the service's.
+"""
+
+
+def _check_target(directory):
+    current = directory / CURRENT
+    if current.exists() and not current.is_symlink():
+        raise ExportError(f"{current}: exists and is not a link made by a previous export; "
+                          "move it away or export to an empty folder")
+
+
+def _prune(builds, keep):
+    for path in builds.iterdir():
+        if path.name.startswith(INCOMING_PREFIX) or (path.is_dir() and path.name not in keep):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def export(app, directory, upstream, listen):
+    """Write every agency's static answers and the nginx configuration; returns the new build's folder."""
+    directory = Path(directory).resolve()
+    _check_target(directory)
+    builds = directory / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=INCOMING_PREFIX, dir=builds))
+    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + staging.name[len(INCOMING_PREFIX):]
+    final = builds / build_id
+    table = write_build(resources(app), staging)
+    agencies = app.extensions[REGISTRY_KEY].agencies.values()
+    public_url = app.config.get("PUBLIC_URL")
+    server_name = urlsplit(public_url).hostname if public_url else "_"
+    text = server_block(table, agencies, final / PUBLIC_DIR, upstream, listen, server_name, SUPPORTED_LANGS,
+                        DEFAULT_LANG)
+    write_file(staging / NGINX_FILE, text.encode())
+    write_file(staging / CDN_FILE, CDN_NOTE.encode())
+    os.chmod(staging, 0o755)
+    os.rename(staging, final)
+    previous = os.readlink(directory / CURRENT) if (directory / CURRENT).is_symlink() else None
+    link = directory / f".{CURRENT}-{build_id}"
+    os.symlink(Path(BUILDS) / build_id, link)
+    # rename(2) over the old link: readers see the old build or the new one, never a missing or half one.
+    os.replace(link, directory / CURRENT)
+    _prune(builds, {build_id, Path(previous).name if previous else build_id})
+    return final
+

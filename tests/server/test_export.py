@@ -1,0 +1,142 @@
+"""`consent-service export DIR` behind Debian's nginx answers like the service: same bytes, same headers."""
+
+import gzip
+import http.client
+import json
+import os
+from pathlib import Path
+
+import brotli
+import pytest
+from serving import AppServer
+from serving import load_bench
+
+from server import create_app
+from conftest import SHARED_KEYS
+
+nginx_bench = load_bench("nginx")
+chaos = load_bench("chaos")
+
+HOST = "consent.test"
+ENCODINGS = ["", "gzip", "br", "gzip, deflate, br, zstd", "br;q=0, gzip", "gzip;q=0", "identity"]
+ORIGINS = [None, "https://www.mass.gov", "https://evil.example", f"http://{HOST}"]
+PATHS = ["/v1/demo/banner.js", "/v1/dor/banner.js", "/v1/demo/notice", "/v1/dor/notice"]
+LANGUAGES = ["", "es", "es-MX, es;q=0.5", "en-US,en;q=0.9", "fr, es;q=0.4", "es;q=0"]
+# Written by each server for itself, not part of the answer.
+HOP_HEADERS = {"date", "server", "connection", "keep-alive", "transfer-encoding"}
+
+
+def fetch(port, path, headers=None, method="GET"):
+    """(status, sorted headers, body) of one request with an explicit Host (the CORS own-origin check reads it)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, headers={"Host": HOST, **(headers or {})})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    kept = sorted((name.lower(), value) for name, value in response.getheaders() if name.lower() not in HOP_HEADERS)
+    return response.status, kept, body
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, agencies_dir):
+    """The service on loopback, its export, and nginx serving the export with the service as upstream."""
+    app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(SHARED_KEYS), "DEMO": True})
+    service = AppServer(app, quiet=True).start()
+    folder = tmp_path_factory.mktemp("export")
+    port = chaos.free_port()
+    result = app.test_cli_runner().invoke(
+        args=["export", str(folder), "--upstream", service.url, "--listen", f"127.0.0.1:{port}"])
+    assert result.exit_code == 0, result.output
+    nginx = nginx_bench.Nginx(folder / "current" / "consent-nginx.conf", tmp_path_factory.mktemp("nginx"), port)
+    nginx.start()
+    yield {"app": app, "folder": folder, "service": service.port, "nginx": port, "server": nginx,
+           "agencies_dir": agencies_dir}
+    nginx.stop()
+    service.stop()
+
+
+def _same(site, path, headers, method="GET"):
+    direct = fetch(site["service"], path, headers, method)
+    served = fetch(site["nginx"], path, headers, method)
+    assert served == direct, f"{method} {path} {headers}"
+    return served
+
+
+def test_files_are_the_service_answers_in_every_coding(site):
+    """Each agency: banner.js, its hashed name and each notice, plain, .gz and .br, decompress to the same bytes."""
+    public = site["folder"] / "current" / "public"
+    client = site["app"].test_client()
+    for agency in ("demo", "dor"):
+        script = client.get(f"/v1/{agency}/banner.js").get_data()
+        for name in ("banner.js", *[p.name for p in (public / "v1" / agency).glob("banner.*.js")]):
+            path = public / "v1" / agency / name
+            assert path.read_bytes() == script
+            assert gzip.decompress(Path(f"{path}.gz").read_bytes()) == script
+            assert brotli.decompress(Path(f"{path}.br").read_bytes()) == script
+        for lang in ("en", "es"):
+            notice = client.get(f"/v1/{agency}/notice?lang={lang}").get_data()
+            assert (public / "v1" / agency / f"notice.{lang}").read_bytes() == notice
+            assert brotli.decompress((public / "v1" / agency / f"notice.{lang}.br").read_bytes()) == notice
+    table = json.loads((site["folder"] / "current" / "headers.json").read_text())
+    assert {entry["agency"] for entry in table.values()} == {"demo", "dor"}
+    assert "nginx" in (site["folder"] / "current" / "CDN.md").read_text()
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("path", PATHS)
+def test_nginx_answers_as_the_service(site, path, encoding, origin):
+    """200, 304 (exact, weak, listed, *), a stale validator and HEAD: status, headers and body are the service's."""
+    headers = {"Accept-Encoding": encoding, **({"Origin": origin} if origin else {})}
+    status, answer, _ = _same(site, path, headers)
+    assert status == 200
+    etag = dict(answer)["etag"]
+    for validator in (etag, "W/" + etag, f'"other", {etag}', "*", '"stale"'):
+        _same(site, path, {**headers, "If-None-Match": validator})
+    _same(site, path, headers, method="HEAD")
+
+
+@pytest.mark.parametrize("accept_language", LANGUAGES)
+def test_notice_language(site, accept_language):
+    """The notice in the language the service would pick; mixed languages are passed to the service."""
+    status, _, body = _same(site, "/v1/demo/notice", {"Accept-Language": accept_language, "Accept-Encoding": "br"})
+    assert status == 200
+    _same(site, "/v1/demo/notice?lang=es", {"Accept-Language": accept_language})
+
+
+def test_the_rest_is_proxied(site):
+    """Opt-out, status, choices, errors and content-hashed names that do not exist: the service answers."""
+    assert _same(site, "/v1/demo/status", {})[0] == 200
+    assert _same(site, "/v1/nobody/banner.js", {})[0] == 404
+    assert _same(site, "/v1/demo/banner.js", {}, method="POST")[0] == 405
+    assert _same(site, "/v1/demo/notice?lang=<x>", {})[0] == 422
+    assert _same(site, "/v1/demo/banner.0000000000000000.js", {})[0] == 404
+    status, _, body = fetch(site["nginx"], "/v1/demo/opt-out", {"Origin": "http://127.0.0.1:8000"}, "POST")
+    assert status == 200 and json.loads(body)["opted_out"] is True
+
+
+def test_reexport_after_a_config_change_switches_atomically(site, tmp_path):
+    """A new agency: the new build appears whole beside the old, `current` flips, nginx serves it after reload."""
+    folder = site["folder"]
+    old_build = Path(os.readlink(folder / "current")).name
+    old_files = {p: p.read_bytes() for p in (folder / "builds" / old_build).rglob("*") if p.is_file()}
+    agencies = tmp_path / "agencies"
+    agencies.mkdir()
+    for path in Path(site["agencies_dir"]).glob("*.toml"):
+        text = path.read_text().replace('name = "', 'name = "Renamed ', 1)
+        (agencies / path.name).write_text(text)
+    app = create_app({"AGENCIES_DIR": str(agencies), "SECRET_KEYS": list(SHARED_KEYS), "DEMO": True})
+    result = app.test_cli_runner().invoke(args=["export", str(folder), "--upstream", "http://127.0.0.1:9",
+                                                "--listen", f"127.0.0.1:{site['nginx']}"])
+    assert result.exit_code == 0, result.output
+    new_build = Path(os.readlink(folder / "current")).name
+    assert new_build != old_build
+    # The build nginx still serves is untouched until it reloads.
+    assert {p: p.read_bytes() for p in (folder / "builds" / old_build).rglob("*") if p.is_file()} == old_files
+    assert fetch(site["nginx"], "/v1/dor/banner.js")[2] == old_files[folder / "builds" / old_build / "public" /
+                                                                      "v1" / "dor" / "banner.js"]
+    site["server"].reload()
+    renamed = fetch(site["nginx"], "/v1/dor/banner.js")[2]
+    assert "Renamed".encode() in renamed
+    assert renamed == app.test_client().get("/v1/dor/banner.js").get_data()
+    assert not list((folder / "builds").glob(".incoming-*"))
