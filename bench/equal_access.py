@@ -22,6 +22,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from server.auth.accounts import staff_token_at  # noqa: E402
+from server.db import upgrade_url  # noqa: E402
 from server.equal_access import compare_documents  # noqa: E402
 from server.equal_access.rules import Rules  # noqa: E402
 from chaos import free_port  # noqa: E402  (bench/ is the script's folder)
@@ -102,6 +104,10 @@ def time_endpoint(requests):
         # The built-in demo agency follows CONSENT_BIND: its origin is this port.
         env = dict(os.environ, CONSENT_DEMO="1", CONSENT_AGENCIES_DIR=folder, CONSENT_BIND=f"127.0.0.1:{port}")
         env.pop("CONSENT_SECRET_KEYS", None)
+        # Equal-access is staff-only (role qa): a console database of the run's own, with a token in it.
+        env["CONSENT_DATABASE_URL"] = f"sqlite:///{folder}/console.sqlite3"
+        upgrade_url(env["CONSENT_DATABASE_URL"])
+        bearer = "Bearer " + staff_token_at(env["CONSENT_DATABASE_URL"], "bench-qa", ("qa",))
         gunicorn = Path(sys.executable).with_name("gunicorn")
         process = subprocess.Popen([str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=REPO_ROOT, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -111,7 +117,8 @@ def time_endpoint(requests):
             body = json.dumps({"url": origin + "/demo/"}).encode()
             for _ in range(requests):
                 request = urllib.request.Request(origin + "/v1/demo/equal-access", data=body,
-                                                 headers={"Content-Type": "application/json"})
+                                                 headers={"Content-Type": "application/json",
+                                                          "Authorization": bearer})
                 started = time.perf_counter()
                 with urllib.request.urlopen(request, timeout=30) as response:
                     answer = json.load(response)

@@ -141,3 +141,21 @@ def suite_console_database(tmp_path_factory):
     os.environ["CONSENT_DATABASE_URL"] = url
     yield url
     os.environ.pop("CONSENT_DATABASE_URL", None)
+
+
+_staff_names = count(1)
+
+
+def staff_bearer(target, *roles):
+    """`Bearer TOKEN` of a new staff member with these roles (default qa), in an app's console database or a URL's."""
+    from server.auth.accounts import staff_token_at
+    from server.db.session import engine_of
+
+    url = target if isinstance(target, str) else engine_of(target).url.render_as_string(hide_password=False)
+    return "Bearer " + staff_token_at(url, f"test-staff-{os.getpid()}-{next(_staff_names)}", roles or ("qa",))
+
+
+def as_staff(client, *roles):
+    """The test client, now sending a real staff token (role qa unless named) on every request."""
+    client.environ_base["HTTP_AUTHORIZATION"] = staff_bearer(client.application, *roles)
+    return client

@@ -5,8 +5,11 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.auth.passwords import hash_password
+from server.db.session import make_engine
+from server.db.session import normalise_url
 from server.models.accounts import ROLES
 from server.models.accounts import ApiToken
 from server.models.accounts import User
@@ -83,3 +86,15 @@ def user_for_token(session, token):
     if row is None or row.revoked_at is not None:
         return None
     return row.user
+
+
+def staff_token_at(database_url, name, roles):
+    """A new token-only account and its token, straight into a database by URL (set-up scripts, benchmarks)."""
+    engine = make_engine(normalise_url(database_url))
+    try:
+        with Session(engine) as db:
+            _, token = create_token(db, add_user(db, name, roles))
+            db.commit()
+        return token
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 
+from server.auth import requires
 from server.bodies import json_object
 from server.bodies import load
 from server.equal_access.check import check_pages
@@ -73,6 +74,7 @@ def _refusal(refusal, urls, single):
 
 
 @bp.post("/equal-access")
+@requires("qa", "admin")
 def equal_access(agency_id):
     """Fetch each page as a visitor who did not opt out and as one who did; compare what they got."""
     agency = get_agency_or_404(agency_id)

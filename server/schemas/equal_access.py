@@ -88,7 +88,7 @@ OPENAPI_SCHEMAS = (
 )
 OPENAPI_PATHS = (
     ("/v1/{agency_id}/equal-access", {"post": {
-        "summary": "Check that visitors who opt out get the same content (policy 1.3.3)",
+        "summary": "Check that visitors who opt out get the same content (1.3.3); staff: qa or admin",
         "description": (
             "Fetches each page twice, as a visitor who did not opt out and as one who did (cookie "
             "consent_optout with a fresh token, and Sec-GPC: 1), and compares headings, text, links, forms, "
@@ -101,7 +101,7 @@ OPENAPI_PATHS = (
         "responses": {
             "200": {"description": "the comparison", "content": {"application/json": {"schema": "EqualAccessResult"}}},
             **{str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
-               for status in (400, 403, 404, 413, 415, 422)},
+               for status in (400, 401, 403, 404, 413, 415, 422)},
         },
     }}),
 )

@@ -3,7 +3,11 @@
 import json
 import socket
 
+import os
+
 import pytest
+from databases import as_staff
+from databases import staff_bearer
 from serving import load_bench
 
 from server.config import MAX_BODY_BYTES
@@ -13,10 +17,19 @@ OVER = MAX_BODY_BYTES + 1
 STATE_CHANGES = ["/v1/demo/opt-out", "/v1/demo/equal-access"]
 
 
+@pytest.fixture(autouse=True)
+def staff_client(client):
+    """Equal-access is staff-only (role qa): requests carry a real token, so its limits are what is tested."""
+    return as_staff(client)
+
+
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory):
     """The real front door: gunicorn with the project's settings (demo on), one worker, a free loopback port."""
-    server = chaos.Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"))
+    # The suite's console database, where the staff token of the equal-access requests lives.
+    env = {"CONSENT_DEMO": "1", "CONSENT_DATABASE_URL": os.environ["CONSENT_DATABASE_URL"]}
+    server = chaos.Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), env=env)
+    server.bearer = staff_bearer(env["CONSENT_DATABASE_URL"]).encode()
     try:
         yield server.start()
     finally:
@@ -39,13 +52,15 @@ def get(path, *headers):
         header + b"\r\n" for header in headers) + b"\r\n"
 
 
-def post(path, body, content_type=b"application/json", chunked=False):
+def post(path, body, content_type=b"application/json", chunked=False, bearer=b""):
     if chunked:
         framing = b"Transfer-Encoding: chunked\r\n"
         body = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + 1024]), body[at:at + 1024])
                         for at in range(0, len(body), 1024)) + b"0\r\n\r\n"
     else:
         framing = b"Content-Length: %d\r\n" % len(body)
+    if bearer:
+        framing += b"Authorization: " + bearer + b"\r\n"
     return (b"POST " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: " + content_type
             + b"\r\n" + framing + b"\r\n" + body)
 
@@ -71,13 +86,15 @@ def test_a_body_over_16_kib_is_413(client, path):
 @pytest.mark.parametrize("path", STATE_CHANGES)
 def test_a_huge_body_on_gunicorn_is_413(gunicorn, path):
     """A megabyte announced and sent: 413 in the one JSON shape."""
-    json_error(*raw(gunicorn, post(path.encode(), b"[" + b" " * 1_000_000 + b"]")), 413, "body_too_large")
+    huge = post(path.encode(), b"[" + b" " * 1_000_000 + b"]", bearer=gunicorn.bearer)
+    json_error(*raw(gunicorn, huge), 413, "body_too_large")
 
 
 @pytest.mark.parametrize("path", STATE_CHANGES)
 def test_a_chunked_body_over_the_limit_is_a_4xx_never_read_whole(gunicorn, path):
     """No Content-Length to refuse up front: the read stops at the limit and the cut body is refused (4xx)."""
-    status, body = raw(gunicorn, post(path.encode(), b'{"source": "api"' + b" " * 40_000 + b"}", chunked=True))
+    cut = post(path.encode(), b'{"source": "api"' + b" " * 40_000 + b"}", chunked=True, bearer=gunicorn.bearer)
+    status, body = raw(gunicorn, cut)
     assert status in (400, 413), body[:300]
     json.loads(body)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from databases import as_staff
 from equal_access_site import DiscriminatingSite
 from server import create_app
 from server.registry import AgencyConfigError
@@ -61,7 +62,8 @@ def site(sites, eq_app):
 @pytest.fixture
 def check(eq_app):
     """POST a JSON body to the test agency's equal-access endpoint."""
-    client = eq_app.test_client()
+    # Equal-access is staff-only (role qa or admin): a real token from the console database.
+    client = as_staff(eq_app.test_client())
 
     def post(body, agency="eqtest"):
         return client.post(f"/v1/{agency}/equal-access", json=body)
@@ -197,7 +199,7 @@ def test_invalid_bodies_are_422(site, check, api_error, body, field):
 
 
 def test_a_body_that_is_not_json_is_415(eq_app, api_error):
-    response = eq_app.test_client().post("/v1/eqtest/equal-access", data="url=x")
+    response = as_staff(eq_app.test_client()).post("/v1/eqtest/equal-access", data="url=x")
     api_error(response, 415, "unsupported_media_type")
 
 
@@ -243,7 +245,7 @@ def demo_origin(tmp_path_factory):
 def test_the_demo_site_stays_equal(demo_origin):
     origin, app = demo_origin
     pages = [origin + path for path in ("/demo/", "/demo/services", "/demo/forms", "/demo/privacy")]
-    response = app.test_client().post("/v1/demo/equal-access", json={"urls": pages})
+    response = as_staff(app.test_client()).post("/v1/demo/equal-access", json={"urls": pages})
     body = response.get_json()
     assert response.status_code == 200, body
     assert body["equal"] is True, [named(result["differences"]) for result in body["results"]]
