@@ -1,7 +1,8 @@
 """Throughput and latency of the hot paths, side by side with a hello-world Flask app in the same run.
 
 Run: .venv/bin/python bench/serve.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 3] [--worker-class sync]
-Loopback only; every load run is bounded by --seconds. Needs Debian's wrk (installed when absent).
+Loopback only; every load run is bounded by --seconds. Needs Debian's wrk and nginx (installed when absent).
+banner.js is measured on the service's in-process static path and on nginx serving `consent-service export`.
 """
 
 import argparse
@@ -18,11 +19,18 @@ import time
 import urllib.request
 from pathlib import Path
 from chaos import free_port
+from nginx import Nginx
+from nginx import ensure_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+CONSENT_SERVICE = ROOT / ".venv" / "bin" / "consent-service"
 BROWSER_CODINGS = "gzip, deflate, br, zstd"
 KEYS = "bench-key-0123456789abcdef-newest,bench-key-0123456789abcdef-older"
+# Issue 15's targets: ratio to the hello-world ceiling (at least), p99 in ms (at most).
+RATIO_TARGETS = {"GET banner.js (200), in-process": 1.2, "GET banner.js (304), in-process": 1.2,
+                 "GET banner.js (200), nginx export": 10.0, "GET banner.js (304), nginx export": 10.0}
+P99_TARGETS = {"POST opt-out": 20.0, "GET status (token)": 20.0}
 
 
 def ensure_wrk():
@@ -34,9 +42,8 @@ def ensure_wrk():
 
 
 def start_gunicorn(app, port, workers, worker_class, extra_env=None):
-    env = {**os.environ, "CONSENT_SECRET_KEYS": KEYS, "CONSENT_BIND": f"127.0.0.1:{port}",
-           "CONSENT_WORKERS": str(workers), "CONSENT_WORKER_CLASS": worker_class, **(extra_env or {})}
-    env.pop("CONSENT_DEMO", None)
+    env = {**service_env(port), "CONSENT_WORKERS": str(workers), "CONSENT_WORKER_CLASS": worker_class,
+           **(extra_env or {})}
     command = [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "--pythonpath", f"{ROOT},{ROOT / 'bench'}", app]
     if worker_class == "gthread":
         command += ["--threads", "4"]
@@ -51,6 +58,21 @@ def start_gunicorn(app, port, workers, worker_class, extra_env=None):
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"gunicorn for {app} did not start on port {port}")
+
+
+def service_env(port):
+    """The service's settings: fixed keys, the demo agency (its origin the bound address), one bind address."""
+    return {**os.environ, "CONSENT_SECRET_KEYS": KEYS, "CONSENT_BIND": f"127.0.0.1:{port}", "CONSENT_DEMO": "1"}
+
+
+def start_nginx(service_port, workers, folder):
+    """Export the service's agencies as it runs them, and serve the export with Debian's nginx."""
+    ensure_nginx()
+    port = free_port()
+    subprocess.run([str(CONSENT_SERVICE), "export", str(folder / "export"), "--upstream",
+                    f"http://127.0.0.1:{service_port}", "--listen", f"127.0.0.1:{port}"],
+                   cwd=ROOT, env=service_env(service_port), check=True, stdout=subprocess.DEVNULL)
+    return Nginx(folder / "export" / "current" / "consent-nginx.conf", folder / "nginx", port, workers).start()
 
 
 def worker_rss_mib(master_pid):
@@ -111,19 +133,31 @@ def main(argv=None):
     service_port, hello_port = free_port(), free_port()
     service = start_gunicorn("wsgi:app", service_port, args.workers, args.worker_class)
     hello = start_gunicorn("hello_app:app", hello_port, args.workers, args.worker_class)
+    scratch = tempfile.TemporaryDirectory(prefix="bench-serve-")
+    nginx = None
     try:
         base = f"http://127.0.0.1:{service_port}"
+        # As many nginx workers as gunicorn workers: the same CPU share for both.
+        nginx = start_nginx(service_port, args.workers, Path(scratch.name))
+        static = f"http://127.0.0.1:{nginx.port}"
         probe = urllib.request.Request(f"{base}/v1/demo/banner.js", headers={"Accept-Encoding": BROWSER_CODINGS})
         with urllib.request.urlopen(probe) as response:
-            etag = response.headers.get("ETag")
+            etag, body = response.headers.get("ETag"), response.read()
+        with urllib.request.urlopen(urllib.request.Request(probe.full_url.replace(base, static),
+                                                           headers=probe.headers)) as response:
+            if (response.headers.get("ETag"), response.read()) != (etag, body):
+                raise SystemExit("nginx does not serve the service's banner.js: the export is stale or wrong")
+        browser = {"Accept-Encoding": BROWSER_CODINGS}
+        revalidate = {"Accept-Encoding": BROWSER_CODINGS, "If-None-Match": etag or "x"}
         request = urllib.request.Request(f"{base}/v1/demo/opt-out", method="POST")
         token = json.load(urllib.request.urlopen(request))["token"]
         cases = [
             ("hello-world ceiling", f"http://127.0.0.1:{hello_port}/", {}),
             # What Chromium sends: the 200 is the brotli body a visitor downloads.
-            ("GET banner.js (200)", f"{base}/v1/demo/banner.js", {"headers": {"Accept-Encoding": BROWSER_CODINGS}}),
-            ("GET banner.js (304)", f"{base}/v1/demo/banner.js",
-             {"headers": {"Accept-Encoding": BROWSER_CODINGS, "If-None-Match": etag or "x"}}),
+            ("GET banner.js (200), in-process", f"{base}/v1/demo/banner.js", {"headers": browser}),
+            ("GET banner.js (304), in-process", f"{base}/v1/demo/banner.js", {"headers": revalidate}),
+            ("GET banner.js (200), nginx export", f"{static}/v1/demo/banner.js", {"headers": browser}),
+            ("GET banner.js (304), nginx export", f"{static}/v1/demo/banner.js", {"headers": revalidate}),
             ("POST opt-out", f"{base}/v1/demo/opt-out", {"method": "POST"}),
             ("GET status (token)", f"{base}/v1/demo/status", {"headers": {"X-Consent-Token": token}}),
             ("GET notice", f"{base}/v1/demo/notice", {}),
@@ -160,9 +194,20 @@ def main(argv=None):
             results[name] = row
             print(f"| {name} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50']:.2f} | {row['p99']:.2f} | "
                   f"{row['non_2xx']} | {row['errors']} | {row['rss_mib']:.1f} |")
+        print("\n| target (issue 15) | wanted | measured | met |\n| --- | ---: | ---: | --- |")
+        for name, wanted in RATIO_TARGETS.items():
+            measured = results[name]["ratio"]
+            print(f"| {name}: ratio to hello | ≥ {wanted} | {measured:.2f} | {'yes' if measured >= wanted else 'no'} |")
+        for name, wanted in P99_TARGETS.items():
+            measured = results[name]["p99"]
+            print(f"| {name}: p99 ms at {args.connections} connections | ≤ {wanted} | {measured:.2f} | "
+                  f"{'yes' if measured <= wanted else 'no'} |")
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
     finally:
+        if nginx:
+            nginx.stop()
+        scratch.cleanup()
         for process in (service, hello):
             process.send_signal(signal.SIGTERM)
         for process in (service, hello):

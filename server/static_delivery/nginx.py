@@ -58,11 +58,11 @@ def _coding_maps():
 def _language_maps(langs, default_lang):
     lines = ["map $http_accept_language $consent_lang {", '    default "";', f'    "" {default_lang};']
     for lang in langs:
-        one = lang + r"(-[a-z0-9]+)*" + Q + r"\s*"
+        one = re.escape(lang) + r"(-[a-z0-9]+)*" + Q + r"\s*"
         # Every range of the header names the same language: the service picks it whatever the q-values.
         lines.append(map_line("~*^" + r"\s*" + one + r"(,\s*" + one + ")*$", lang))
     lines += ["}", 'map "$args:$consent_lang" $consent_notice_lang {', '    default "";',
-              "    ~^:(?<lang>[a-z]+)$ $lang;", "}"]
+              "    ~^:(?<lang>[A-Za-z-]+)$ $lang;", "}"]
     return lines
 
 

@@ -7,6 +7,7 @@ answer with the same bytes and headers by construction.
 import gzip
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import brotli
 
@@ -61,8 +62,9 @@ class Served:
     etags: frozenset
 
 
+@lru_cache(maxsize=512)
 def compressed(body):
-    """The body in every coding the service serves."""
+    """The body in every coding the service serves (remembered: tests and workers build the same notices often)."""
     return {"identity": body, "gzip": gzip.compress(body, compresslevel=9, mtime=0),
             "br": brotli.compress(body, quality=11)}
 
