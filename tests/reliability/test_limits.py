@@ -27,9 +27,10 @@ def staff_client(client):
 def gunicorn(tmp_path_factory):
     """The real front door: gunicorn with the project's settings (demo on), one worker, a free loopback port."""
     # The suite's console database, where the staff token of the equal-access requests lives.
-    env = {"CONSENT_DEMO": "1", "CONSENT_DATABASE_URL": os.environ["CONSENT_DATABASE_URL"]}
-    server = chaos.Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), env=env)
-    server.bearer = staff_bearer(env["CONSENT_DATABASE_URL"]).encode()
+    database = os.environ["CONSENT_DATABASE_URL"]
+    server = chaos.Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), CONSENT_DEMO="1",
+                            CONSENT_DATABASE_URL=database)
+    server.bearer = staff_bearer(database).encode()
     try:
         yield server.start()
     finally:
