@@ -31,8 +31,12 @@ def agencies_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def app(agencies_dir):
-    """The service with the demo on and fixed keys."""
+def app(request, agencies_dir):
+    """The service with the demo on and fixed keys; in a module marked `shared_app`, the module's one app."""
+    if request.node.get_closest_marker("shared_app"):
+        # Those modules only send requests: one app per module (module_app) saves building one per test.
+        yield request.getfixturevalue("module_app")
+        return
     yield create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(TEST_KEYS), "DEMO": True})
 
 

@@ -1,9 +1,8 @@
 """A short bench/chaos.py run in the suite: a terminated worker and a reload lose nothing, a killed one little."""
 
 import pytest
-from serving import load_bench
+from load_faults import run_scenario
 
-chaos = load_bench("chaos")
 CONNECTIONS = 32
 # Sync workers answer one request at a time: a SIGKILL can lose at most that one.
 IN_FLIGHT_PER_WORKER = 1
@@ -17,7 +16,7 @@ def log_dir(tmp_path):
 
 def test_sigterm_and_reload_under_load_lose_no_request(log_dir):
     """Six seconds of load, a worker terminated at 2 s and the master reloaded (HUP) at 4 s: every request answered."""
-    result = chaos.run_scenario("sigterm+hup", seconds=6, interval=2, connections=CONNECTIONS, workers=2,
+    result = run_scenario("sigterm+hup", seconds=6, interval=2, connections=CONNECTIONS, workers=2,
                                 log_dir=log_dir)
     print(f"\nchaos sigterm+hup: {result}")
     assert result["faults"] == 2
@@ -29,7 +28,7 @@ def test_sigterm_and_reload_under_load_lose_no_request(log_dir):
 
 def test_a_killed_worker_loses_at_most_its_request_in_flight(log_dir):
     """SIGKILL at 3 s: at most the killed worker's one request fails, and a new worker serves within 5 s."""
-    result = chaos.run_scenario("sigkill", seconds=6, interval=3, connections=CONNECTIONS, workers=2,
+    result = run_scenario("sigkill", seconds=6, interval=3, connections=CONNECTIONS, workers=2,
                                 log_dir=log_dir)
     print(f"\nchaos sigkill: {result}")
     assert result["faults"] == 1

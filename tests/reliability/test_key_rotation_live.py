@@ -4,11 +4,12 @@ import json
 import re
 
 import pytest
-from serving import load_bench
+from gunicorn_server import Gunicorn
+from gunicorn_server import free_port
+from gunicorn_server import request
 
 from server.tokens import TokenService
 
-chaos = load_bench("chaos")
 KEY_A = "rotation-key-a-0123456789abcdef"
 KEY_B = "rotation-key-b-0123456789abcdef"
 VISITORS = 12
@@ -22,7 +23,7 @@ def offline(*keys):
 
 
 def opt_out(server):
-    status, body = chaos.request(server.port, "POST", "/v1/demo/opt-out", b"", {"Content-Length": "0"})
+    status, body = request(server.port, "POST", "/v1/demo/opt-out", b"", {"Content-Length": "0"})
     assert status == 200, body
     return json.loads(body)["token"]
 
@@ -30,7 +31,7 @@ def opt_out(server):
 def status_of(server, token, use_cookie):
     """The status endpoint's answer for a visitor presenting the token (header or session cookie)."""
     headers = {"Cookie": f"consent_optout={token}"} if use_cookie else {"X-Consent-Token": token}
-    status, body = chaos.request(server.port, "GET", "/v1/demo/status", None, headers)
+    status, body = request(server.port, "GET", "/v1/demo/status", None, headers)
     assert status == 200, body
     return json.loads(body)
 
@@ -42,13 +43,13 @@ def answered_by(server):
 @pytest.fixture
 def restart(tmp_path):
     """Start gunicorn on one fixed port with given keys; the previous instance is stopped first, all at teardown."""
-    port = chaos.free_port()
+    port = free_port()
     running = []
 
     def start(keys):
         while running:
             running.pop().stop()
-        server = chaos.Gunicorn(workers=2, port=port, log_dir=tmp_path, CONSENT_SECRET_KEYS=keys)
+        server = Gunicorn(workers=2, port=port, log_dir=tmp_path, CONSENT_SECRET_KEYS=keys)
         running.append(server)
         return server.start(extra_args=ACCESS_LOG)
 

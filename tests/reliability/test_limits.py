@@ -8,11 +8,10 @@ import os
 import pytest
 from databases import as_staff
 from databases import staff_bearer
-from serving import load_bench
+from gunicorn_server import Gunicorn
 
 from server.config import MAX_BODY_BYTES
 
-chaos = load_bench("chaos")
 OVER = MAX_BODY_BYTES + 1
 STATE_CHANGES = ["/v1/demo/opt-out", "/v1/demo/equal-access"]
 
@@ -28,7 +27,7 @@ def gunicorn(tmp_path_factory):
     """The real front door: gunicorn with the project's settings (demo on), one worker, a free loopback port."""
     # The suite's console database, where the staff token of the equal-access requests lives.
     database = os.environ["CONSENT_DATABASE_URL"]
-    server = chaos.Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), CONSENT_DEMO="1",
+    server = Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), CONSENT_DEMO="1",
                             CONSENT_DATABASE_URL=database)
     server.bearer = staff_bearer(database).encode()
     try:

@@ -101,3 +101,8 @@ def api_error():
 def module_app(agencies_dir):
     """The service (demo on, fixed keys) built once per module, for tests that only send it requests."""
     return create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(SHARED_KEYS), "DEMO": True})
+
+
+def pytest_configure(config):
+    """Register the marker of modules that share one app (tests/conftest.py's `app` reads it)."""
+    config.addinivalue_line("markers", "shared_app: the module's tests share module_app (they only send requests)")

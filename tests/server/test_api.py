@@ -7,15 +7,10 @@ import pytest
 from server.cookies import OPT_OUT_COOKIE
 from server.tokens import FORM_SALT
 
+pytestmark = pytest.mark.shared_app  # these tests only send requests: one app per module
+
 JSON_TYPE = "application/json; charset=utf-8"
 DEMO_ORIGIN = "http://127.0.0.1:8000"
-
-
-@pytest.fixture(scope="module")
-def app(module_app):
-    """One app for the module: these tests only send it requests."""
-    return module_app
-
 
 
 def opt_out(client, **kwargs):

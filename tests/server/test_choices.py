@@ -5,14 +5,9 @@ import pytest
 from server.cookies import OPT_OUT_COOKIE
 from server.tokens import FORM_SALT
 
+pytestmark = pytest.mark.shared_app  # these tests only send requests: one app per module
+
 PATH = "/v1/demo/choices"
-
-
-@pytest.fixture(scope="module")
-def app(module_app):
-    """One app for the module: these tests only send it requests."""
-    return module_app
-
 
 
 def form_token(page, response):

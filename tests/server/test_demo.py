@@ -7,14 +7,10 @@ import pytest
 
 from server import create_app
 
+pytestmark = pytest.mark.shared_app  # these tests only send requests: one app per module
+
 PAGES = ["/demo/", "/demo/services", "/demo/forms", "/demo/privacy", "/demo/terms"]
 TRACKER_SRC = "/demo/tracker/analytics.js"
-
-
-@pytest.fixture(scope="module")
-def app(module_app):
-    """One app for the module: these tests only send it requests."""
-    return module_app
 
 
 def csp_directives(response):

@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from serving import load_bench
+from gunicorn_server import Gunicorn
 
-chaos = load_bench("chaos")
 STATUS_REQUESTS = 60
 # The access log is off in gunicorn.conf.py (it would hold visitors' addresses); here it records only the
 # pid of the worker that answered and the path, which is how the test sees that every worker took part.
@@ -27,7 +26,7 @@ def start_gunicorn(tmp_path):
     started = []
 
     def start(workers=1, **env):
-        server = chaos.Gunicorn(workers=workers, log_dir=tmp_path, **env)
+        server = Gunicorn(workers=workers, log_dir=tmp_path, **env)
         started.append(server)
         return server.start(extra_args=ACCESS_LOG)
 

@@ -6,6 +6,8 @@ import pytest
 
 from server import create_app
 
+pytestmark = pytest.mark.shared_app  # these tests only send requests: one app per module
+
 REPO_AGENCIES = Path(__file__).resolve().parents[2] / "agencies"
 LISTING_KEYS = ["headers-test-key-0123456789abcdef"]
 # Values for the variable parts of a rule; anything not listed gets "x" (and is still checked).
@@ -58,12 +60,6 @@ OTHER_CASES = [case for case in CASES if not case[1].startswith("/v1/")]
 
 def _id(case):
     return f"{case[0]} {case[1]} ({case[2]})"
-
-
-@pytest.fixture(scope="module")
-def app(module_app):
-    """One app for the module: these tests only send it requests."""
-    return module_app
 
 
 @pytest.fixture(scope="module")

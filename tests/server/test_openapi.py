@@ -10,14 +10,10 @@ from openapi_spec_validator import validate as validate_spec
 
 from server.tokens import FORM_SALT
 
+pytestmark = pytest.mark.shared_app  # these tests only send requests: one app per module
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 DEMO_ORIGIN = "http://127.0.0.1:8000"
-
-
-@pytest.fixture(scope="module")
-def app(module_app):
-    """One app for the module: these tests only send it requests."""
-    return module_app
 
 
 @pytest.fixture(scope="module")
