@@ -1,6 +1,5 @@
 """The agency registry: TOML files read and validated once at start-up, then kept immutable."""
 
-import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +7,9 @@ from pathlib import Path
 from flask import current_app
 from marshmallow import ValidationError
 
+from server.agency_problems import first_problem
+from server.agency_problems import printable  # noqa: F401 - re-exported: tests and tools escape names with it
+from server.agency_problems import show
 from server.errors import ApiError
 from server.schemas.agency import AGENCY_SCHEMA
 
@@ -77,56 +79,6 @@ def _agency_from(data):
     )
 
 
-def _first_problem(messages, data, path=""):
-    """Walk marshmallow's nested messages to the first leaf: (dotted field path, message, offending value)."""
-    for key, message in messages.items():
-        if key == "_schema":
-            value, here = data, path
-        else:
-            value = _child(data, key)
-            name = printable(str(key))
-            here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{name}" if path else name)
-        if isinstance(message, dict) and message and set(message) <= {"key", "value"}:
-            # A Dict field reports its entries under "key" and "value": name the entry, not those words.
-            if "key" in message:
-                return here, _first_text(message["key"]), key
-            return _first_problem(message["value"], value, here)
-        if isinstance(message, dict):
-            return _first_problem(message, value, here)
-        text = _first_text(message)
-        if isinstance(text, dict):
-            return _first_problem(text, value, here)
-        return here or "(file)", text, value
-    return path or "(file)", "is invalid", None
-
-
-def printable(text):
-    """Text with every unprintable character escaped, so a refusal stays one readable line."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
-def _child(data, key):
-    if isinstance(data, dict):
-        return data.get(key)
-    if isinstance(data, list) and isinstance(key, int) and key < len(data):
-        return data[key]
-    return None
-
-
-def _first_text(message):
-    if isinstance(message, list) and message:
-        return message[0]
-    return message if isinstance(message, dict) else str(message)
-
-
-def _show(value):
-    """The offending value, short and on one line."""
-    if value is None:
-        return "(missing)"
-    shown = json.dumps(value, ensure_ascii=True, default=str)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
-
-
 def load_agency_file(path):
     """Read and validate one agency file, or raise AgencyConfigError with one clear line."""
     path = Path(path)
@@ -149,12 +101,12 @@ def load_agency_text(text, path):
     try:
         data = AGENCY_SCHEMA.load(raw)
     except ValidationError as error:
-        field, message, value = _first_problem(error.messages, raw)
+        field, message, value = first_problem(error.messages, raw)
         message = message.rstrip(".")
-        raise AgencyConfigError(f"{path.name}: field {field} = {_show(value)}: {message}") from None
+        raise AgencyConfigError(f"{path.name}: field {field} = {show(value)}: {message}") from None
     if data["id"] != path.stem:
         raise AgencyConfigError(
-            f"{path.name}: field id = {_show(data['id'])}: must match the file name ({path.stem!r})"
+            f"{path.name}: field id = {show(data['id'])}: must match the file name ({path.stem!r})"
         )
     return _agency_from(data)
 
@@ -176,7 +128,7 @@ class Registry:
         agencies = [load_agency_file(path) for path in sorted(directory.glob("*.toml"))]
         for agency in built_in:
             if any(other.id == agency.id for other in agencies):
-                raise AgencyConfigError(f"{agency.id}.toml: field id = {_show(agency.id)}: reserved for the "
+                raise AgencyConfigError(f"{agency.id}.toml: field id = {show(agency.id)}: reserved for the "
                                         "built-in demo agency (CONSENT_DEMO=1); rename the file and its id")
         return cls(agencies + list(built_in))
 

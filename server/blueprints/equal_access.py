@@ -14,7 +14,11 @@ from server.equal_access.fetch import SafeFetcher
 from server.equal_access.guard import FetchRefused
 from server.equal_access.guard import system_resolver
 from server.equal_access.rules import rules_for_agency
+from server import capacity
+from server.capacity import NoSlotFree
+from server.capacity import get_pool
 from server.errors import ApiError
+from server.errors import error_response
 from server.registry import REGISTRY_KEY
 from server.registry import AgencyConfigError
 from server.registry import get_agency_or_404
@@ -54,11 +58,25 @@ class EqualAccessSettings:
 def init_app(app):
     """Default limits on the app; every agency's ignore selectors compiled now, so a bad one stops start-up."""
     app.extensions.setdefault(EXTENSION_KEY, EqualAccessSettings())
+    capacity.init_app(app)
     for agency in app.extensions[REGISTRY_KEY].agencies.values():
         try:
             rules_for_agency(agency)
         except ValueError as error:
             raise AgencyConfigError(f"{agency.id}.toml: field equal_access_ignore: {error}") from None
+
+
+def _busy(settings):
+    """503 at once rather than a queue: a waiting check would hold a worker that visitors need."""
+    if get_pool().slots == 0:
+        message = "Equal-access checks need at least two workers (CONSENT_WORKERS): one always serves visitors."
+    else:
+        message = "The most equal-access checks that may run at once are running; try again shortly."
+    response = error_response(503, "busy", message, None)
+    # A check ends within total_timeout: by then a slot is free.
+    response.headers["Retry-After"] = str(max(1, round(settings.total_timeout)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _refusal(refusal, urls, single):
@@ -91,7 +109,10 @@ def equal_access(agency_id):
     # A fresh, valid opt-out for this agency: exactly what a visitor who opted out presents.
     token = get_tokens().issue(agency.id)
     try:
-        results = [result.to_dict() for result in check_pages(urls, agency, token, fetcher)]
+        with get_pool().slot():
+            results = [result.to_dict() for result in check_pages(urls, agency, token, fetcher)]
+    except NoSlotFree:
+        return _busy(settings)
     except FetchRefused as refusal:
         raise _refusal(refusal, urls, single) from None
     body = {"equal": all(result["equal"] for result in results), "results": results}

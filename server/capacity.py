@@ -1,0 +1,66 @@
+"""A cap on slow staff work (equal-access) shared by every gunicorn worker, so visitors always find a free worker.
+
+Each slot is a file in the instance's runtime folder; a request holds one with a non-blocking exclusive
+flock for as long as it runs. The kernel drops the lock when the holder closes it or dies, so a killed
+worker never leaks a slot, and no lock file needs cleaning. gunicorn's settings (server.gunicorn_conf)
+make the folder in the master and allow workers - 1 slots: one worker is always left for the public.
+"""
+
+import fcntl
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app
+
+EXTENSION_KEY = "capacity"
+# Set by server.gunicorn_conf in gunicorn's master, inherited by every worker.
+RUNTIME_DIR_VARIABLE = "CONSENT_RUNTIME_DIR"
+SLOTS_VARIABLE = "CONSENT_EQUAL_ACCESS_SLOTS"
+# Outside gunicorn (the test client, a threaded development server) one process serves everything.
+DEFAULT_SLOTS = 2
+
+
+class NoSlotFree(Exception):
+    """Every slot is taken: the caller answers 503 with Retry-After instead of waiting."""
+
+
+class SlotPool:
+    """N slot files in one folder; `slot()` takes a free one or raises NoSlotFree at once."""
+
+    def __init__(self, folder, slots):
+        self.folder = Path(folder)
+        self.slots = slots
+
+    @contextmanager
+    def slot(self):
+        """Hold one slot for the duration of the block."""
+        for index in range(self.slots):
+            descriptor = os.open(self.folder / f"equal-access-{index}.slot", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(descriptor)
+                continue
+            try:
+                yield index
+            finally:
+                # Closing the descriptor releases the lock.
+                os.close(descriptor)
+            return
+        raise NoSlotFree()
+
+
+def init_app(app):
+    """The pool of this service instance: gunicorn's shared folder, else a private one for this process."""
+    folder = os.environ.get(RUNTIME_DIR_VARIABLE)
+    slots = int(os.environ.get(SLOTS_VARIABLE, DEFAULT_SLOTS))
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="consent-slots-")
+    app.extensions[EXTENSION_KEY] = SlotPool(folder, app.config.get("EQUAL_ACCESS_SLOTS", slots))
+
+
+def get_pool():
+    """The slot pool of the app handling this request."""
+    return current_app.extensions[EXTENSION_KEY]

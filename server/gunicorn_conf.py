@@ -1,0 +1,64 @@
+"""The service's gunicorn settings, in the package: `gunicorn -c python:server.gunicorn_conf 'server:create_app()'`.
+
+Runs in gunicorn's master. Before any worker forks it checks the configuration once (one line and exit 1
+on a problem, not a traceback per worker), shares one demo key, and makes the runtime folder whose slot
+files cap equal-access at workers - 1 (server/capacity.py). The checkout's gunicorn.conf.py is this module.
+"""
+
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+
+from server import capacity
+from server.config import DEFAULT_BIND
+from server.config import ensure_demo_key
+from server.logging_privacy import mask_handlers
+
+logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
+mask_handlers()
+
+# A demo key made here is inherited by every forked worker, so a token
+# issued by one worker verifies on all of them.
+ensure_demo_key(os.environ)
+
+bind = os.environ.get("CONSENT_BIND", DEFAULT_BIND)
+workers = int(os.environ.get("CONSENT_WORKERS", min(4, multiprocessing.cpu_count() + 1)))
+worker_class = os.environ.get("CONSENT_WORKER_CLASS", "sync")
+graceful_timeout = 10
+# Several instances may run side by side (tests, benchmarks): no shared control socket.
+control_socket_disable = True
+# Access logs would record visitors' IP addresses: keep them off; and mask any address gunicorn writes itself.
+accesslog = None
+errorlog = "-"
+logger_class = "server.logging_privacy.AddressFreeLogger"
+
+
+def on_starting(server):
+    """Master, before binding and forking: check the configuration, then prepare the shared slot folder."""
+    # The demo agency follows the address actually bound, including one given with -b on the command line.
+    os.environ["CONSENT_BIND"] = server.cfg.bind[0]
+    from server.commands.check_config import startup_problems
+
+    problems = startup_problems(os.environ)
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        sys.exit(1)
+    folder = tempfile.mkdtemp(prefix="consent-service-")
+    os.environ[capacity.RUNTIME_DIR_VARIABLE] = folder
+    # Never every worker: one is always left for banner.js, opt-out and status.
+    most = max(0, server.cfg.workers - 1)
+    wanted = int(os.environ.get(capacity.SLOTS_VARIABLE, most))
+    os.environ[capacity.SLOTS_VARIABLE] = str(min(wanted, most))
+    server.log.info("equal-access: at most %s check(s) at once with %s workers", os.environ[capacity.SLOTS_VARIABLE],
+                    server.cfg.workers)
+
+
+def on_exit(server):
+    """Master, at shutdown: the slot folder goes with the instance."""
+    folder = os.environ.get(capacity.RUNTIME_DIR_VARIABLE)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
