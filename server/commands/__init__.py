@@ -2,10 +2,11 @@
 
 Each concern has a module of its own here and adds its commands in `COMMANDS`. Commands that must work
 without a running configuration (`check-config`, for one) are plain click commands with no app context.
+The console script's entry point is server/cli.py: the factory imports this package, so this package
+never imports the factory back.
 """
 
 from flask.cli import AppGroup
-from flask.cli import ScriptInfo
 
 # (module, attribute) of every command or command group; imported lazily so `--help` stays fast.
 COMMANDS = (
@@ -30,20 +31,8 @@ def init_app(app):
         app.cli.add_command(command)
 
 
-def _create_app():
-    from server import create_app
-
-    return create_app()
-
-
 # An AppGroup, not a FlaskGroup: `--help` and app-free commands never build the app (which needs keys).
 cli = AppGroup(name="consent-service",
                help="The Commonwealth cookie-consent service: configuration, console, export and monitoring.")
 for _command in _commands():
     cli.add_command(_command)
-
-
-def main():
-    """Entry point of the `consent-service` console script."""
-    # Commands made with AppGroup.command get an app context from this ScriptInfo, built on first use.
-    cli.main(prog_name="consent-service", obj=ScriptInfo(create_app=_create_app))
