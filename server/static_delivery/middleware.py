@@ -4,6 +4,7 @@ import shutil
 import tempfile
 import weakref
 from http import HTTPStatus
+from io import BytesIO
 from pathlib import Path
 
 from werkzeug.http import HTTP_STATUS_CODES
@@ -34,7 +35,8 @@ class Representations(StaticFile):
     """
 
     def __init__(self, path, entry):
-        self.paths = {coding: path + suffix for coding, suffix in SUFFIX.items()}
+        # Read once: a few kilobytes per file, and no open() per request on the hottest path.
+        self.bodies = {coding: Path(path + suffix).read_bytes() for coding, suffix in SUFFIX.items()}
         self.headers = entry["headers"]
         self.not_modified = entry["not_modified"]
         self.etags = frozenset(entry["etags"])
@@ -44,7 +46,7 @@ class Representations(StaticFile):
         if_none_match = request_headers.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None and etag_matches(if_none_match, self.etags):
             return Response(HTTPStatus.NOT_MODIFIED, list(self.not_modified[coding]), None)
-        body = None if method == "HEAD" else open(self.paths[coding], "rb")  # noqa: SIM115 - WSGI closes it
+        body = None if method == "HEAD" else BytesIO(self.bodies[coding])
         return Response(HTTPStatus.OK, list(self.headers[coding]), body)
 
 
