@@ -23,13 +23,15 @@ CASES = {
     "outside-cookie": {"outside_tracker": True},
     "undeclared": {"ad_pixel": True},
     "token-max-age": {"flaw": "token-max-age"},
+    # An ungated widget sets a cookie of a tracker declared with a wildcard name (_fx_session_*), even after opt-out.
+    "wildcard-leak": {"ungated_widget": True},
 }
 # The clause each case must fail, and only that one ("good" fails none).
 EXPECTED_FAILURE = {
     "good": None, "shadow": None, "unhooked": None,
     "no-notice": "1.3.2", "below-fold": "1.3.2", "tiny": "1.3.2", "leaky": "1.3.3",
     "hide-only": "1.3.3", "wall": "equal-access", "long-cookie": "2.2", "outside-cookie": "2.1",
-    "undeclared": "1.3.1", "token-max-age": "1.3.3",
+    "undeclared": "1.3.1", "token-max-age": "1.3.3", "wildcard-leak": "1.3.3",
 }
 PAGE_CSP = "default-src 'self' http://localhost:*; img-src 'self' http://localhost:*; style-src 'self' 'unsafe-inline'"
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -45,6 +47,8 @@ def _page(case: str, more: bool) -> str:
     extra = ""
     if spec.get("outside_tracker"):
         extra += f'<script type="text/plain" data-tracker="fx-outside" src="{outside}/fx/outside/t.js"></script>\n'
+    if spec.get("ungated_widget"):
+        extra += '<script src="/fx/widget.js"></script>\n'
     pixel = f'<img src="{outside}/fx/ads/pixel.gif" alt="" width="1" height="1">' if spec.get("ad_pixel") else ""
     tall = '<div style="height:2400px">Long content continues below.</div>' if spec.get("tall") else ""
     title = "More about the service" if more else "Fixture office home"
@@ -102,6 +106,13 @@ def banner():
 def analytics():
     """The first-party tracker: a one-year cookie by script and a beacon."""
     return Response((SITE_DIR / "analytics.js").read_text(), mimetype="text/javascript")
+
+
+@bp.get("/widget.js")
+def widget():
+    """A widget the page runs itself, not through the banner: it sets a declared tracker's cookie regardless."""
+    script = 'document.cookie = "_fx_session_ABC123=1; max-age=86400; path=/; SameSite=Lax";'
+    return Response(script, mimetype="text/javascript")
 
 
 @bp.get("/tracker/collect")
