@@ -17,6 +17,7 @@ from server.blueprints import demo
 from server.blueprints import equal_access
 from server.blueprints import meta
 from server.console import api_staff
+from server.console import pages as console_pages
 from server.errors import register_errors
 from server.openapi import build_spec
 from server.static_delivery import middleware as static_delivery
@@ -56,6 +57,7 @@ def create_app(test_config=None):
     if settings["DEMO"]:
         app.register_blueprint(demo.bp)
     api_staff.init_app(app)
+    console_pages.init_app(app)
 
     app.extensions["openapi"] = build_spec(equal_access.OPENAPI_SCHEMAS + api_staff.OPENAPI_SCHEMAS,
                                          equal_access.OPENAPI_PATHS + api_staff.OPENAPI_PATHS)
