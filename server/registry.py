@@ -3,6 +3,7 @@
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -39,6 +40,15 @@ class Tracker:
 
 
 @dataclass(frozen=True)
+class Monitoring:
+    """What the monitoring worker checks (absolute URLs: paths on the first origin), when, and whom it tells."""
+
+    pages: tuple
+    schedule: str
+    contacts: tuple
+
+
+@dataclass(frozen=True)
 class Agency:
     id: str
     name: str
@@ -50,6 +60,7 @@ class Agency:
     trackers: tuple
     texts: dict
     equal_access_ignore: tuple
+    monitoring: Monitoring | None = None
 
     def allows_origin(self, origin):
         """Whether a browser Origin header names one of this agency's sites."""
@@ -76,7 +87,16 @@ def _agency_from(data):
         trackers=trackers,
         texts={lang: dict(texts) for lang, texts in data["texts"].items()},
         equal_access_ignore=tuple(data["equal_access_ignore"]),
+        monitoring=_monitoring_from(data["monitoring"], data["origins"][0].rstrip("/")),
     )
+
+
+def _monitoring_from(data, first_origin):
+    """The [monitoring] table with every page made absolute (the demo's paths follow its bound address)."""
+    if data is None:
+        return None
+    pages = tuple(dict.fromkeys(urljoin(first_origin + "/", page) for page in data["pages"]))
+    return Monitoring(pages=pages, schedule=data["schedule"], contacts=tuple(data["contacts"]))
 
 
 def load_agency_file(path):

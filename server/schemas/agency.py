@@ -1,11 +1,14 @@
 """Agency configuration: every field of DESIGN.md, unknown keys rejected (a typo must not pass silently)."""
 
+from urllib.parse import urlsplit
+
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
 
+from server.monitoring.schedule import schedule_test
 from server.schemas import validators
 
 MAX_POLICY_EXPIRY_DAYS = 730
@@ -59,6 +62,39 @@ class TrackerSchema(Schema):
                            validate=validate.Length(max=50))
 
 
+def _monitored_page(value):
+    """A monitored page: a path on the agency's first origin, or a URL (checked against the origins later)."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+        if any(ord(ch) < 33 or ord(ch) == 127 for ch in value) or len(value) > validators.MAX_URL_LENGTH:
+            raise ValidationError("must be a path without spaces or control characters")
+        return
+    validators.web_url(value)
+
+
+def _origin_of(url):
+    """A page's origin as browsers write it (lower-case host, no default port), to compare with `origins`."""
+    parts = urlsplit(url)
+    port = "" if parts.port in (None, {"http": 80, "https": 443}.get(parts.scheme)) else f":{parts.port}"
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
+
+
+def _schedule(value):
+    try:
+        schedule_test(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class MonitoringSchema(Schema):
+    """What the monitoring worker checks for this agency, when, and whom it tells about a regression."""
+
+    pages = fields.List(fields.String(validate=_monitored_page), required=True,
+                        validate=validate.Length(min=1, max=100))
+    schedule = fields.String(load_default="daily", validate=_schedule)
+    contacts = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=50))
+
+
 # Per-language replacements for the default notice wording.
 TextOverridesSchema = Schema.from_dict({key: _text(2000) for key in TEXT_KEYS}, name="TextOverridesSchema")
 
@@ -81,6 +117,14 @@ class AgencySchema(Schema):
     equal_access_ignore = fields.List(fields.String(validate=[validate.Length(min=1, max=500),
                                                               validators.plain_text]),
                                       load_default=list, validate=validate.Length(max=50))
+    monitoring = fields.Nested(MonitoringSchema, load_default=None)
+
+    @validates_schema
+    def _monitored_pages_on_origins(self, data, **kwargs):
+        origins = [origin.rstrip("/") for origin in data.get("origins") or ()]
+        for index, page in enumerate((data.get("monitoring") or {}).get("pages", [])):
+            if not page.startswith("/") and _origin_of(page) not in origins:
+                raise ValidationError({"monitoring": {"pages": {index: ["must be on one of the agency's origins"]}}})
 
     @validates_schema
     def _unique_tracker_ids(self, data, **kwargs):
