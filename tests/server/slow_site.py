@@ -1,0 +1,60 @@
+"""A loopback agency site whose pages answer slowly, and what a test needs to run equal-access against it."""
+
+import subprocess
+import time
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from serving import InThread
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSENT_SERVICE = ROOT / ".venv" / "bin" / "consent-service"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
+PAGE = (b"<!doctype html><html lang='en'><head><title>Slow</title></head>"
+        b"<body><main><h1>Renew a licence</h1><p>Every visitor gets this.</p></main></body></html>")
+
+
+class SlowSite(InThread):
+    """Pages that take `delay` seconds each; counts the requests it has started answering."""
+
+    def __init__(self, delay):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.started += 1
+                time.sleep(site.delay)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(PAGE)))
+                self.end_headers()
+                self.wfile.write(PAGE)
+
+            def log_message(self, *args):
+                pass
+
+        self.delay = delay
+        self.started = 0
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self._serve(server, poll_interval=0.05)
+        self.origin = f"http://127.0.0.1:{self.port}"
+
+
+def write_agency(folder, origin):
+    """The equal-access test agency (eqtest), its origin set to this site."""
+    template = (FIXTURES / "eqtest.toml.in").read_text(encoding="utf-8")
+    (folder / "eqtest.toml").write_text(template.replace("{origin}", origin), encoding="utf-8")
+
+
+def staff_token(env, name="qa-bot"):
+    """A real `qa` API token made with the service's own commands (equal-access is a staff endpoint)."""
+    def run(*args):
+        done = subprocess.run([str(CONSENT_SERVICE), *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"consent-service {' '.join(args)}: {done.stdout}{done.stderr}"
+        return done.stdout
+
+    run("db", "upgrade")
+    run("users", "add", name, "--role", "qa")
+    return run("tokens", "create", name).strip().splitlines()[-1]
