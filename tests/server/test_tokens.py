@@ -7,12 +7,19 @@ import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
 
 from server.tokens import FORM_SALT
 from server.tokens import OPT_OUT_SALT
+from server.tokens import BadTokenSignature
+from server.tokens import ExpiredToken
+from server.tokens import FutureToken
+from server.tokens import MissingToken
+from server.tokens import TokenError
 from server.tokens import TokenService
 from server.tokens import Verification
+from server.tokens import WrongAgencyToken
 
 KEY_A = "token-test-key-a-0123456789abcdef"
 KEY_B = "token-test-key-b-0123456789abcdef"
@@ -114,6 +121,49 @@ def test_token_from_the_future_is_rejected(clock):
     issuer = TokenService([KEY_A], MAX_AGE, clock=FrozenClock(START + 3600))
     verifier = TokenService([KEY_A], MAX_AGE, clock=clock)
     assert verifier.verify(issuer.issue("demo"), "demo") == Verification(False, "future")
+
+
+def test_an_expired_token_is_told_by_its_date_and_carries_it(service, token, clock):
+    clock.advance(MAX_AGE + 5)
+    with pytest.raises(ExpiredToken) as caught:
+        service.check(token, "demo")
+    error = caught.value
+    assert error.reason == "expired" and error.max_age == MAX_AGE
+    assert error.signed_at.timestamp() == START and error.agency_id == "demo" and error.salt == OPT_OUT_SALT
+    assert isinstance(error.__cause__, SignatureExpired)
+    assert service.verify(token, "demo").error.signed_at == error.signed_at
+
+
+def test_a_future_token_is_told_by_its_date_whatever_the_library_says(clock, monkeypatch):
+    issuer = TokenService([KEY_A], MAX_AGE, clock=FrozenClock(START + 3600))
+    verifier = TokenService([KEY_A], MAX_AGE, clock=clock)
+    future = issuer.issue("demo")
+    # The message is the library's business: a reworded one must not turn "future" into "expired".
+    monkeypatch.setattr(SignatureExpired, "__str__", lambda self: "signature expired")
+    with pytest.raises(FutureToken) as caught:
+        verifier.check(future, "demo")
+    assert caught.value.signed_at.timestamp() == START + 3600
+    clock.advance(3600 + MAX_AGE + 1)
+    with pytest.raises(ExpiredToken):
+        verifier.check(future, "demo")
+
+
+@pytest.mark.parametrize("make, kind, reason", [
+    (lambda s: "", MissingToken, "missing"),
+    (lambda s: s.issue("dor"), WrongAgencyToken, "wrong-agency"),
+    (lambda s: s.issue("demo", salt=FORM_SALT), BadTokenSignature, "bad-signature"),
+])
+def test_every_refusal_is_one_family_with_its_reason(service, make, kind, reason):
+    with pytest.raises(kind) as caught:
+        service.check(make(service), "demo")
+    assert isinstance(caught.value, TokenError) and caught.value.reason == reason
+    assert service.verify(make(service), "demo") == Verification(False, reason)
+
+
+def test_a_wrong_agency_names_the_tokens_agency(service):
+    with pytest.raises(WrongAgencyToken) as caught:
+        service.check(service.issue("dor"), "demo")
+    assert caught.value.token_agency == "dor" and caught.value.agency_id == "demo"
 
 
 def test_removed_key_no_longer_verifies(clock):
