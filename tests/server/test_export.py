@@ -146,3 +146,16 @@ def test_reexport_after_a_config_change_switches_atomically(site, tmp_path):
     assert b"Renamed" in renamed
     assert renamed == app.test_client().get("/v1/dor/banner.js").get_data()
     assert not list((folder / "builds").glob(".incoming-*"))
+
+
+def test_refuses_a_folder_it_did_not_make(app, tmp_path):
+    """A `current` that is a real folder (someone's files) is left alone, with one line saying what to do."""
+    (tmp_path / "current").mkdir()
+    (tmp_path / "current" / "theirs.txt").write_text("keep me")
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'current'}: exists and is not a link made by a previous export; "
+        "move it away or export to an empty folder"]
+    assert (tmp_path / "current" / "theirs.txt").read_text() == "keep me"
+    assert not (tmp_path / "builds").exists() or not any((tmp_path / "builds").iterdir())

@@ -2,11 +2,20 @@
 
 import base64
 import hashlib
+import http.client
+import socket
+import subprocess
+import time
 import urllib.request
 
 import pytest
+from pathlib import Path
 from serving import AppServer
 from werkzeug.test import Client
+
+from server import create_app
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 ENCODINGS = ["", "gzip", "br", "gzip, deflate, br, zstd", "br;q=0, gzip", "identity"]
 ORIGINS = [None, "https://www.mass.gov", "https://evil.example", "http://localhost"]
@@ -122,3 +131,55 @@ def test_served_through_a_real_socket(app):
     assert body == expected.get_data()
     assert headers["Content-Encoding"] == "br"
     assert int(headers["Content-Length"]) == len(body)
+
+
+def test_under_gunicorn_as_deployed(monkeypatch, tmp_path):
+    """Real gunicorn (sync workers, the repository's settings): every coding, 200 and 304, as the routes answer."""
+    port = _free_port()
+    environment = {"CONSENT_BIND": f"127.0.0.1:{port}", "CONSENT_DEMO": "1", "CONSENT_WORKERS": "2",
+                   "CONSENT_SECRET_KEYS": "gunicorn-test-key-0123456789abcdef"}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    process = subprocess.Popen([str(REPO_ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                               cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "log", "w"))
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        routes = Client(create_app().wsgi_app.application)
+        for encoding in ENCODINGS:
+            for path in ("/v1/demo/banner.js", "/v1/demo/notice"):
+                answer = _get(port, path, {"Accept-Encoding": encoding})
+                expected = routes.get(path, headers={"Accept-Encoding": encoding, "Host": f"127.0.0.1:{port}"})
+                assert answer == (expected.status_code, list(expected.headers), expected.get_data())
+                etag = dict(answer[1])["ETag"]
+                assert _get(port, path, {"Accept-Encoding": encoding, "If-None-Match": etag})[0] == 304
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url, process):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer {url}")
+
+
+def _get(port, path, headers):
+    """(status, headers without the server's own, body), headers in the order they were sent."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    own = {"date", "server", "connection", "transfer-encoding"}
+    return response.status, [(k, v) for k, v in response.getheaders() if k.lower() not in own], body
