@@ -33,13 +33,22 @@ postgres:
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
+# esbuild, pinned by consent_banner/package-lock.json: builds banner.min.js (`make banner`), and the test that
+# checks the committed build is current runs it.
+ESBUILD := consent_banner/node_modules/esbuild/package.json
+$(ESBUILD): consent_banner/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix consent_banner
+
+banner: $(ESBUILD)
+	node consent_banner/build.mjs
+
 run: $(STAMP)
 	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service db upgrade
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
 	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser postgres $(AXE)
+test: $(STAMP) browser postgres $(AXE) $(ESBUILD)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).

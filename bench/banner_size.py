@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from consent_banner.build import build_bundle  # noqa: E402
-from server.registry import load_agency_file  # noqa: E402
+from server.demo_agency import demo_agency  # noqa: E402
+from server.notice import DEFAULT_LANG  # noqa: E402
+from server.notice import build_notice  # noqa: E402
 
 CACHE = REPO / ".cache" / "bench"
 # Each package and the files a visitor's browser fetches to show its banner in English.
@@ -52,8 +54,8 @@ def fetch(spec):
 
 
 def ours():
-    """The demo agency's banner.js: one response, script + styles + notice in every language."""
-    bundle = build_bundle(load_agency_file(REPO / "agencies" / "demo.toml"))
+    """The demo agency's banner.js as `make run` serves it: one response, script + styles + the English notice."""
+    bundle = build_bundle(build_notice(demo_agency("http://127.0.0.1:8000"), DEFAULT_LANG))
     return {"name": "ours (banner.js, demo agency)", "version": "-", "files": 1, "raw": len(bundle.body),
             "gzip": len(bundle.gzip), "brotli": len(bundle.br)}
 

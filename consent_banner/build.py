@@ -1,4 +1,8 @@
-"""Assemble each agency's banner.js once at start-up: script, styles and notice in one response, pre-compressed."""
+"""Assemble each agency's banner.js once at start-up: the built script and its notice in one response, compressed.
+
+The service hands over each agency's notice (server.notice.banner_notices); this package never imports the
+service. The script itself is banner.min.js, built from src/banner.mjs and banner.css by esbuild (build.mjs).
+"""
 
 import base64
 import gzip
@@ -11,23 +15,22 @@ from pathlib import Path
 
 import brotli
 
-from consent_banner.minify import minify_css
-from consent_banner.minify import minify_js
-from server.notice import DEFAULT_LANG
-from server.notice import SUPPORTED_LANGS
-from server.notice import build_notice
-
 HERE = Path(__file__).resolve().parent
+BUILT_SCRIPT = HERE / "banner.min.js"
+# Every language the notice is offered in: one locale file each.
+LANGUAGES = tuple(sorted(path.stem for path in (HERE / "locales").glob("*.json")))
 DATA_MARK = '"__CONSENT_DATA__"'
-CSS_MARK = '"__CONSENT_CSS__"'
 # What the banner needs of a tracker; the rest (request prefixes, contracts) serves QA through /notice.
-TRACKER_KEYS = ("id", "vendor", "purpose", "license_url", "privacy_url", "cookies")
-NOTICE_KEYS = ("text", "privacy_policy_url", "terms_url", "trackers")
+TRACKER_KEYS = ("vendor", "purpose", "license_url", "privacy_url", "cookies")
 # Wording the banner never shows: the vendor label (the vendor's name is the heading), and the other mode's button.
 UNUSED_TEXT = {"opt-out": ("tracker_vendor", "accept"), "opt-in": ("tracker_vendor", "ok")}
 # Characters that are valid in JSON strings but unwise in a script body: "<" (in case the script is ever
 # inlined into HTML: "</script>"), and the two line terminators older engines reject inside string literals.
 JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+class BuildError(RuntimeError):
+    """banner.min.js is missing or was not built from this package's source (run `make banner`)."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,15 @@ class Bundle:
 
 
 @lru_cache(maxsize=1)
-def sources():
-    """banner.js and banner.css, minified (read once per process)."""
-    js = minify_js((HERE / "banner.js").read_text(encoding="utf-8"))
-    css = minify_css((HERE / "banner.css").read_text(encoding="utf-8"))
-    if DATA_MARK not in js or CSS_MARK not in js:
-        raise RuntimeError("banner.js lost its __CONSENT_DATA__ / __CONSENT_CSS__ placeholders")
-    return js, css
+def built_script():
+    """banner.min.js as esbuild wrote it (read once per process)."""
+    try:
+        script = BUILT_SCRIPT.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise BuildError(f"{BUILT_SCRIPT} is missing: run `make banner`") from error
+    if script.count(DATA_MARK) != 1:
+        raise BuildError(f"{BUILT_SCRIPT} lost its {DATA_MARK} placeholder: run `make banner`")
+    return script
 
 
 def js_literal(value):
@@ -71,37 +76,36 @@ def js_literal(value):
     return re.sub("[<>&\u2028\u2029]", lambda m: JS_UNSAFE[m.group()], text)
 
 
-def banner_notice(agency, lang):
-    """The notice for one language, cut to what the banner shows (the service URL is the script's own origin)."""
-    notice = build_notice(agency, lang, "")
-    data = {key: notice[key] for key in NOTICE_KEYS}
-    data["text"] = {key: value for key, value in notice["text"].items() if key not in UNUSED_TEXT[agency.mode]}
-    data["trackers"] = [{key: tracker[key] for key in TRACKER_KEYS} for tracker in notice["trackers"]]
-    return data
+def banner_data(notice):
+    """What the script carries: the notice in one language, cut to what the banner shows, and the language list.
+
+    One language only keeps the script small; the banner fetches /notice?lang= when the page asks for another.
+    """
+    text = {key: value for key, value in notice["text"].items() if key not in UNUSED_TEXT[notice["mode"]]}
+    return {
+        "agency": notice["agency"]["id"],
+        "mode": notice["mode"],
+        "lang": notice["lang"],
+        "languages": list(LANGUAGES),
+        "notice": {
+            "text": text,
+            "privacy_policy_url": notice["privacy_policy_url"],
+            "terms_url": notice["terms_url"],
+            "trackers": [{key: tracker[key] for key in TRACKER_KEYS} for tracker in notice["trackers"]],
+        },
+    }
 
 
-def embedded_data(agency):
-    """Every language's notice; other languages keep only what differs from the default (smaller download)."""
-    default = banner_notice(agency, DEFAULT_LANG)
-    langs = {DEFAULT_LANG: default}
-    for lang in SUPPORTED_LANGS:
-        if lang != DEFAULT_LANG:
-            notice = banner_notice(agency, lang)
-            langs[lang] = {key: value for key, value in notice.items() if key == "text" or value != default[key]}
-    return {"id": agency.id, "mode": agency.mode, "d": DEFAULT_LANG, "l": langs}
+def render_script(notice):
+    """The full banner.js text for one agency's notice."""
+    return built_script().replace(DATA_MARK, js_literal(banner_data(notice)), 1)
 
 
-def render_script(agency):
-    """The full banner.js text for one agency."""
-    js, css = sources()
-    return js.replace(DATA_MARK, js_literal(embedded_data(agency)), 1).replace(CSS_MARK, js_literal(css), 1)
-
-
-def build_bundle(agency):
+def build_bundle(notice):
     """Render, compress and fingerprint one agency's script."""
-    body = render_script(agency).encode("utf-8")
+    body = render_script(notice).encode("utf-8")
     return Bundle(
-        agency_id=agency.id,
+        agency_id=notice["agency"]["id"],
         body=body,
         gzip=gzip.compress(body, compresslevel=9, mtime=0),
         br=brotli.compress(body, quality=11),
@@ -110,6 +114,6 @@ def build_bundle(agency):
     )
 
 
-def build_all(agencies):
-    """A bundle per agency id (agencies: an iterable of registry Agency objects)."""
-    return {agency.id: build_bundle(agency) for agency in agencies}
+def build_all(notices):
+    """A bundle per agency id (notices: agency id -> that agency's notice, as server.notice.build_notice makes it)."""
+    return {agency_id: build_bundle(notice) for agency_id, notice in notices.items()}

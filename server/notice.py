@@ -1,6 +1,7 @@
 """The notice as data: default wording per language, the agency's overrides, and its trackers."""
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,21 +11,42 @@ DEFAULT_LANG = "en"
 
 
 @cache
-def default_texts(lang):
-    """The shipped wording for one language (read once)."""
+def locale(lang):
+    """One language's locale file: its name, writing direction, review status and wording (read once)."""
     return json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def default_texts(lang):
+    """The shipped wording for one language."""
+    return locale(lang)["texts"]
+
+
+def text_direction(lang):
+    """"rtl" for languages written right to left (Arabic), else "ltr"."""
+    return locale(lang)["direction"]
+
+
+def supported_lang(tag):
+    """The supported language a BCP 47 tag asks for, or None (the same rule as the banner's supportedLanguage).
+
+    Chinese comes in two scripts: Traditional for Taiwan, Hong Kong and Macao (or an explicit Hant), else
+    Simplified; Portuguese is offered as spoken in Brazil.
+    """
+    tag = (tag or "").strip().lower()
+    code = re.split("[-_]", tag)[0]
+    if code == "zh":
+        code = "zh-Hant" if re.search("hant|[-_](tw|hk|mo)", tag) else "zh-Hans"
+    elif code == "pt":
+        code = "pt-BR"
+    return code if code in SUPPORTED_LANGS else None
 
 
 def negotiate_lang(requested=None, accept_language=None):
     """Pick a supported language: an explicit ?lang= first, then the browser's preferences, then English."""
-    if requested:
-        primary = requested.strip().lower().split("-")[0]
-        if primary in SUPPORTED_LANGS:
-            return primary
-    for candidate in accept_language or ():
-        primary = candidate.lower().split("-")[0]
-        if primary in SUPPORTED_LANGS:
-            return primary
+    for candidate in (requested, *(accept_language or ())):
+        lang = supported_lang(candidate)
+        if lang:
+            return lang
     return DEFAULT_LANG
 
 
@@ -76,3 +98,8 @@ def notice_document(agency, lang, service_url=""):
     document["origins"] = list(agency.origins)
     document["equal_access_ignore"] = list(agency.equal_access_ignore)
     return document
+
+
+def banner_notices(agencies):
+    """Each agency's notice in the default language, as the banner builder takes it (it never imports server)."""
+    return {agency.id: build_notice(agency, DEFAULT_LANG) for agency in agencies}

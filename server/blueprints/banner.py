@@ -11,6 +11,7 @@ from werkzeug.http import parse_accept_header
 
 from consent_banner.build import build_all
 from server.errors import ApiError
+from server.notice import banner_notices
 from server.registry import REGISTRY_KEY
 from server.registry import get_agency_or_404
 
@@ -55,7 +56,8 @@ def _served(bundle):
 def init_app(app):
     """Build every agency's bundle, and its HTTP answers, at start-up: no request pays for it."""
     agencies = app.extensions[REGISTRY_KEY].agencies.values()
-    app.extensions[EXTENSION_KEY] = {agency_id: _served(bundle) for agency_id, bundle in build_all(agencies).items()}
+    bundles = build_all(banner_notices(agencies))
+    app.extensions[EXTENSION_KEY] = {agency_id: _served(bundle) for agency_id, bundle in bundles.items()}
     app.extensions[CODING_KEY] = {}
 
 

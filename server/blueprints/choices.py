@@ -10,6 +10,7 @@ from server.cookies import set_opt_out_cookie
 from server.errors import ApiError
 from server.notice import build_notice
 from server.notice import negotiate_lang
+from server.notice import text_direction
 from server.registry import get_agency_or_404
 from server.tokens import FORM_SALT
 from server.tokens import get_tokens
@@ -26,6 +27,7 @@ def _render(agency, opted_out, message=None, status=200):
     body = render_template(
         "choices.html",
         notice=build_notice(agency, lang),
+        direction=text_direction(lang),
         opted_out=opted_out,
         message=message,
         form_token=tokens.issue(agency.id, salt=FORM_SALT),

@@ -21,7 +21,8 @@ def chrome():
         # Realistic host names on loopback, for cookies on parent domains (www.agency.test -> agency.test).
         browser = launch_chrome(extension=False, extra_args=("--host-resolver-rules=MAP *.test 127.0.0.1",))
     except SetupError as error:
-        pytest.skip(f"no browser: {error}")
+        # A browser that cannot start is a failed run, never a skipped one: the journeys would prove nothing.
+        pytest.fail(f"Chromium did not start, so no banner journey can run: {error}", pytrace=False)
     browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": VIOLATION_RECORDER})
     yield browser.driver
     browser.quit()

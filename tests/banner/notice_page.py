@@ -4,6 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 NOTICE = (By.CSS_SELECTOR, "[data-consent-notice]")
+CONFIRMATION_HOST = (By.CSS_SELECTOR, "[data-consent-confirmation]")
 OPT_OUT = (By.CSS_SELECTOR, "[data-consent-action=opt-out]")
 ACCEPT = (By.CSS_SELECTOR, "[data-consent-action=accept]")
 DETAILS = (By.CSS_SELECTOR, "[data-consent-action=details]")
@@ -27,7 +28,7 @@ if (!host || host.hidden) return true;
 return !host.shadowRoot.querySelector('[data-consent-action=opt-out]').checkVisibility();
 """
 FOCUSED_CONFIRMATION = """
-const host = document.querySelector('[data-consent-notice]');
+const host = document.querySelector('[data-consent-confirmation]');
 const active = host && host.shadowRoot.activeElement;
 return active && active.getAttribute('role') === 'alert' && active.checkVisibility() ? active.textContent : null;
 """
@@ -79,8 +80,13 @@ class NoticePage:
         return self.driver.find_element(*NOTICE)
 
     def control(self, locator):
-        """An element inside the notice's open shadow root."""
-        return self.host().shadow_root.find_element(*locator)
+        """An element inside the notice's open shadow root, or else the confirmation's (shown after a choice)."""
+        found = self.controls(locator)
+        if not found:
+            found = self.driver.find_element(*CONFIRMATION_HOST).shadow_root.find_elements(*locator)
+        if not found:
+            raise AssertionError(f"no {locator[1]} in the notice or its confirmation")
+        return found[0]
 
     def controls(self, locator):
         """Every element matching inside the notice's shadow root."""

@@ -61,22 +61,23 @@ def test_unknown_agency_is_404(client):
     assert response.get_json()["error"]["code"] == "unknown_agency"
 
 
-def test_embed_json_pins_the_served_script(client):
+def test_embed_json_pins_the_served_script(app, client):
     body = client.get(BANNER, headers={"Accept-Encoding": "identity"}).data
     embed = client.get("/v1/demo/embed").get_json()
     digest = base64.b64encode(hashlib.sha384(body).digest()).decode()
     assert embed["integrity"] == f"sha384-{digest}"
-    assert embed["src"] == "http://localhost/v1/demo/banner.js"
+    # Absolute URLs come from the configured public address, never from the request's Host.
+    assert embed["src"] == f"{app.config['PUBLIC_URL']}/v1/demo/banner.js"
     assert f'integrity="sha384-{digest}"' in embed["snippet"]
     assert 'crossorigin="anonymous"' in embed["snippet"]
     assert 'data-tracker="demo-analytics"' in embed["snippet"]
     assert "data-consent-open" in embed["snippet"]
 
 
-def test_embed_as_text(client):
+def test_embed_as_text(app, client):
     response = client.get("/v1/demo/embed?format=text")
     assert response.mimetype == "text/plain"
-    assert response.get_data(as_text=True).startswith('<script src="http://localhost/v1/demo/banner.js"')
+    assert response.get_data(as_text=True).startswith(f'<script src="{app.config["PUBLIC_URL"]}/v1/demo/banner.js"')
 
 
 def test_embed_refuses_an_unknown_format(client):

@@ -16,6 +16,7 @@ from notice_page import DETAILS
 from notice_page import OPT_OUT
 from notice_page import REOPEN
 from server import create_app
+from server.notice import build_notice
 from server.notice import default_texts
 
 pytestmark = pytest.mark.browser
@@ -63,6 +64,8 @@ def service_app(site, tmp_path_factory):
 def service(service_app):
     """That service on http://127.0.0.1:PORT."""
     server = ServiceThread(service_app).start()
+    # The port is known only now; the snippet's absolute URLs come from this setting alone.
+    service_app.config["PUBLIC_URL"] = server.url
     yield server.url
     server.stop()
 
@@ -199,7 +202,7 @@ def test_unsafe_link_schemes_become_plain_text(visitor, fresh_site, service, ser
     tracker = dataclasses.replace(agency.trackers[0], license_url="javascript:window.__pwned=10",
                                   privacy_url="data:text/html,<script>window.__pwned=11</script>")
     agency = dataclasses.replace(agency, trackers=(tracker,), privacy_policy_url="javascript:window.__pwned=12")
-    fresh_site.files["/unsafe-banner.js"] = render_script(agency).encode("utf-8")
+    fresh_site.files["/unsafe-banner.js"] = render_script(build_notice(agency, "en")).encode("utf-8")
     url = fresh_site.add_page("/p/unsafe", service, "page-out", src="/unsafe-banner.js")
     visitor.visit(url).wait_shown()
     visitor.control(DETAILS).click()

@@ -1,47 +1,59 @@
-"""The default English notice reads at US grade 8 or lower (Flesch–Kincaid), as clause 1.1 asks."""
-
-import re
+"""The notice reads as plain language (clause 1.1), graded by textstat in every locale it has a formula for."""
 
 import pytest
+import textstat
 
 from server.notice import default_texts
 
 # The words a visitor reads in the notice, in the order shown.
 NOTICE_KEYS = ("title", "intro", "technologies", "purposes", "gpc_honoured", "confirm_opted_out",
                "confirm_accepted", "details")
-MAX_GRADE = 8.0
+MAX_US_GRADE = 8.0
+# Reading ease 60-70 is "plain" on every scale below (Flesch; Fernández-Huerta for Spanish;
+# Flesch with Oborneva's constants for Russian); 70+ is "fairly easy".
+MIN_READING_EASE = 60.0
+# textstat's per-language formulas, for the locales we ship. The others (Portuguese, Chinese, Haitian and
+# Cape Verdean Creole, Vietnamese, Khmer, Arabic, Korean) have none in textstat: their drafts await review.
+GRADED = {
+    "en": textstat.flesch_reading_ease,
+    "es": textstat.fernandez_huerta,
+    "ru": textstat.flesch_reading_ease,
+}
 
 
-def syllables(word):
-    """Count vowel groups, less a silent final e: the usual estimate behind Flesch–Kincaid."""
-    word = word.lower()
-    groups = re.findall(r"[aeiouy]+", word)
-    count = len(groups)
-    if re.search(r"[^aeiouyl]e$", word) and count > 1:
-        count -= 1
-    return max(count, 1)
+def notice_text(lang):
+    """The notice's sentences as one text, every heading and label ending as a sentence does."""
+    parts = []
+    for key in NOTICE_KEYS:
+        part = default_texts(lang)[key].replace("{agency}", "State Office").strip()
+        parts.append(part if part.endswith((".", "!", "?")) else part + ".")
+    return " ".join(parts)
 
 
-def fk_grade(text):
-    """Flesch–Kincaid grade level: 0.39 words per sentence + 11.8 syllables per word - 15.59."""
-    sentences = [s for s in re.split(r"[.!?:]+(?:\s|$)", text) if s.strip()]
-    words = re.findall(r"[A-Za-z]+(?:'[a-z]+)?", text)
-    return 0.39 * len(words) / len(sentences) + 11.8 * sum(map(syllables, words)) / len(words) - 15.59
+@pytest.fixture
+def language():
+    """Set textstat's language for one test, and put English back afterwards (the setting is global)."""
+    yield textstat.set_lang
+    textstat.set_lang("en")
 
 
-@pytest.mark.parametrize(("word", "count"), [("cookie", 2), ("privacy", 3), ("site", 1), ("use", 1),
-                                              ("tracking", 2), ("control", 2)])
-def test_syllable_estimate(word, count):
-    assert syllables(word) == count
+def test_english_notice_is_us_grade_8_or_lower(language):
+    language("en")
+    grade = textstat.flesch_kincaid_grade(notice_text("en"))
+    assert grade <= MAX_US_GRADE, f"Flesch-Kincaid grade {grade}"
 
 
-def test_grade_formula_on_known_text():
-    # 2 sentences, 8 words, 8 syllables: 0.39*4 + 11.8*1 - 15.59 = -2.23
-    assert fk_grade("The cat sat down. The dog ran off.") == pytest.approx(-2.23, abs=0.01)
+@pytest.mark.parametrize("lang", sorted(GRADED))
+def test_notice_is_plain_language(language, lang):
+    language(lang)
+    ease = GRADED[lang](notice_text(lang))
+    assert ease >= MIN_READING_EASE, f"{lang}: reading ease {ease}"
 
 
-def test_default_english_notice_is_grade_8_or_lower():
-    texts = default_texts("en")
-    notice = " ".join(texts[key].replace("{agency}", "State Office") for key in NOTICE_KEYS)
-    grade = fk_grade(notice)
-    assert grade <= MAX_GRADE, f"grade {grade:.1f}"
+def test_grading_tells_plain_from_dense_text(language):
+    """The formula is really applied: dense officialese fails the same bar."""
+    language("en")
+    dense = ("Notwithstanding applicable jurisdictional considerations, telemetry instrumentation facilitates "
+             "comprehensive longitudinal characterization of organizational informational interactions.")
+    assert textstat.flesch_reading_ease(dense) < MIN_READING_EASE
+    assert textstat.flesch_kincaid_grade(dense) > MAX_US_GRADE
