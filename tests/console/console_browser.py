@@ -110,22 +110,22 @@ class Staff:
 
     def sign_out(self):
         """The header's Sign out button, by keyboard."""
-        self.tab_to_button("Sign out")
+        self.tab_to_text("Sign out")
         self.press(Keys.ENTER)
         self.wait(lambda d: "/console/login" in d.current_url, "signing out did not return to the sign-in page")
 
-    def tab_to_button(self, label):
-        """Tab until a button with this text has focus."""
+    def tab_to_text(self, label):
+        """Tab until a button or link with this text has focus."""
         for _ in range(MAX_TABS):
             if self.driver.execute_script("return document.activeElement.textContent.trim()") == label:
                 return
             self.press(Keys.TAB)
-        raise AssertionError(f"Tab never reached the button {label!r}")
+        raise AssertionError(f"Tab never reached {label!r}")
 
     def submit(self, label):
         """Tab to a button and press Enter; wait for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
-        self.tab_to_button(label)
+        self.tab_to_text(label)
         self.press(Keys.ENTER)
         self.wait(lambda d: old != d.find_element(By.TAG_NAME, "html"), f"pressing {label!r} loaded no page")
 
