@@ -13,7 +13,7 @@ from gunicorn.glogging import Logger
 MASK = "[address]"
 # Candidates only: each is confirmed by ipaddress, so times (12:30:05) and versions stay as they are.
 _CANDIDATE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\d)"
-                        r"|(?<![\w:.])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:%\w+)?(?![\w:.])")
+                        r"|(?<![\w:.])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:%\w+)?(?![\w:]|\.[\w:])")
 
 
 def _masked(match):

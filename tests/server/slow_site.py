@@ -48,13 +48,15 @@ def write_agency(folder, origin):
     (folder / "eqtest.toml").write_text(template.replace("{origin}", origin), encoding="utf-8")
 
 
+def consent_service(env, *args):
+    """Run a `consent-service` command with this environment; its standard output (a failure fails the test)."""
+    done = subprocess.run([str(CONSENT_SERVICE), *args], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"consent-service {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
+
+
 def staff_token(env, name="qa-bot"):
     """A real `qa` API token made with the service's own commands (equal-access is a staff endpoint)."""
-    def run(*args):
-        done = subprocess.run([str(CONSENT_SERVICE), *args], env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"consent-service {' '.join(args)}: {done.stdout}{done.stderr}"
-        return done.stdout
-
-    run("db", "upgrade")
-    run("users", "add", name, "--role", "qa")
-    return run("tokens", "create", name).strip().splitlines()[-1]
+    consent_service(env, "db", "upgrade")
+    consent_service(env, "users", "add", name, "--role", "qa")
+    return consent_service(env, "tokens", "create", name).strip().splitlines()[-1]
