@@ -94,6 +94,14 @@ def test_anonymous_pages_send_to_sign_in_and_forms_are_refused(console):
     assert console.post("/console/waivers/1/decide", data={"csrf_token": token}).status_code == 401
 
 
+def test_the_landing_page_links_the_waivers(people):
+    home = BeautifulSoup(people["aud"].get("/console/").text, "html.parser")
+    assert home.find("a", string="Waivers")["href"] == "/console/waivers"
+    assert "Request a waiver" not in people["aud"].get("/console/waivers").text
+    assert people["aud"].get("/console/waivers/new").status_code == 403
+    assert "Request a waiver" in people["rita"].get("/console/waivers").text
+
+
 def test_an_empty_request_names_every_missing_field_beside_it(people):
     response = people["rita"].post("/console/waivers/new", {"agency": ""})
 
@@ -163,6 +171,13 @@ def test_each_role_sees_exactly_its_step_in_order(people):
     assert trail == [["rita", "Filed", ""], ["remy", "Recommended", "grant"], ["cole", "Legal review", ""],
                      ["abe", "Decided", "grant"]]
     assert action_buttons(people["abe"].get(page).text) == []
+
+    # A granted waiver is extended by a new request that names it, prefilled from the waiver page's link.
+    waiver_id = page.rsplit("/", 1)[1]
+    extend = BeautifulSoup(people["rita"].get(page).text, "html.parser").find("a", string="Request an extension")
+    assert extend["href"] == f"/console/waivers/new?extends={waiver_id}"
+    form = BeautifulSoup(people["rita"].get(extend["href"]).text, "html.parser")
+    assert form.select_one("#extends")["value"] == waiver_id
 
 
 def test_refused_steps_say_why(people, console_app, staff):

@@ -9,6 +9,7 @@ import pytest
 from extension.report import write_reports
 from extension.waivers import apply_waivers
 from extension.waivers import in_force
+from extension.waivers import load_waivers
 from extension.waivers import name_matches
 from extension.waivers import offending_cookies
 
@@ -149,3 +150,13 @@ def test_reports_count_waived_apart(tmp_path):
     skipped = suite.find("testcase/skipped")
     assert skipped.get("message") == "waived by waiver W-9"
     assert [c.get("name") for c in suite.findall("testcase") if c.find("skipped") is not None] == ["clause 2.2"]
+
+
+def test_an_unreadable_waiver_list_is_warned_about_and_waives_nothing():
+    warnings = []
+
+    found = load_waivers(["http://127.0.0.1:9"], "dor", warnings.append)
+
+    assert found == {"http://127.0.0.1:9": []}
+    assert warnings[0].startswith("consent-qa: warning: cannot read the waivers from http://127.0.0.1:9/v1/dor/waivers")
+    assert warnings[0].endswith("no finding is waived")
