@@ -183,3 +183,14 @@ def _get(port, path, headers):
     connection.close()
     own = {"date", "server", "connection", "transfer-encoding"}
     return response.status, [(k, v) for k, v in response.getheaders() if k.lower() not in own], body
+
+
+def test_https_answers_carry_hsts_as_flask_does(client, dynamic, flask_hits):
+    """Over https (the scheme the WSGI server reports), the fast path adds Strict-Transport-Security too."""
+    for path in ("/v1/demo/banner.js", "/v1/dor/notice"):
+        before = len(flask_hits)
+        fast = client.get(path, base_url="https://consent.test", headers={"Origin": "https://consent.test"})
+        assert len(flask_hits) == before
+        _same(fast, dynamic.get(path, base_url="https://consent.test", headers={"Origin": "https://consent.test"}))
+        assert fast.headers["Strict-Transport-Security"].startswith("max-age=")
+        assert fast.headers["Access-Control-Allow-Origin"] == "https://consent.test"
