@@ -5,6 +5,9 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+# A tracker and its cookies read out exactly as the agency file declares them: one schema for both.
+from server.schemas.agency import TrackerSchema
+
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
@@ -26,24 +29,6 @@ class NoticeQuerySchema(Schema):
 
     lang = fields.String(validate=[validate.Length(max=35), validate.Regexp(LANG_PATTERN)],
                          metadata={"description": "language, e.g. en or es; default from Accept-Language"})
-
-
-class CookieSchema(Schema):
-    name = fields.String(required=True)
-    domain = fields.String(required=True)
-    persistent = fields.Boolean(required=True)
-    expiry_days = fields.Integer(required=True)
-
-
-class TrackerSchema(Schema):
-    id = fields.String(required=True)
-    vendor = fields.String(required=True)
-    purpose = fields.String(required=True)
-    license_url = fields.String(required=True)
-    privacy_url = fields.String(required=True)
-    contracted = fields.Boolean(required=True)
-    requests = fields.List(fields.String(), required=True)
-    cookies = fields.List(fields.Nested(CookieSchema), required=True)
 
 
 class AgencyRefSchema(Schema):
