@@ -24,7 +24,7 @@ def field_for(form, name):
     root = name.split(".")[0].split("[")[0]
     if root == "scope":
         return form.scope_field()
-    return form._fields.get(root) if root != "csrf_token" else None
+    return form[root] if root in form else None
 
 
 def missing_message(field):

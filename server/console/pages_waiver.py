@@ -41,14 +41,14 @@ def may_take(user, waiver, action, state):
     return True
 
 
-def render(waiver, status=200, failed=None, problem=None):
-    """The page; `failed` is the step form that was refused (shown with its errors), `problem` why."""
+def render(waiver, status=200, refused=(None, None), problem=None):
+    """The page; `refused` is the (action, form) that was refused, shown again with its errors; `problem` why."""
     user = current_user()
     state = workflow.state(waiver)
-    forms = {action: (failed if failed is not None and failed.action == action else form(prefix=action), label)
+    refused_action, refused_form = refused
+    forms = {action: (refused_form if action == refused_action else form(prefix=action), label)
              for action, (form, label, _) in STEPS.items() if may_take(user, waiver, action, state)}
-    return render_template("console/waiver.html", waiver=waiver, state=state, forms=forms,
-                           problem=problem, failed_action=failed.action if failed is not None else None), status
+    return render_template("console/waiver.html", waiver=waiver, state=state, forms=forms, problem=problem), status
 
 
 @bp.get("/<int:waiver_id>")
@@ -64,16 +64,15 @@ def take(waiver_id, action):
     waiver = workflow.get_waiver(db, current_user(), waiver_id)
     form_class, _, done = STEPS[action]
     form = form_class(prefix=action)
-    form.action = action
     if not form.validate():
-        return render(waiver, 422, form, "Some answers are missing: see the form below.")
+        return render(waiver, 422, (action, form), "Some answers are missing: see the form below.")
     try:
         workflow.take_step(db, current_user(), waiver_id, action, form.body())
     except ApiError as error:
         if error.status == 404:
             raise
         db.rollback()
-        return render(workflow.get_waiver(db, current_user(), waiver_id), error.status, form, error.message)
+        return render(workflow.get_waiver(db, current_user(), waiver_id), error.status, (action, form), error.message)
     flash(done)
     return redirect(url_for(".show", waiver_id=waiver_id), code=303)
 
