@@ -15,6 +15,8 @@ COMMANDS = (
     ("server.commands.accounts", "users_group"),
     ("server.commands.accounts", "tokens_group"),
     ("server.commands.export", "export_command"),
+    # Outside the server package: the monitoring worker uses the QA extension, which the service never imports.
+    ("monitoring.cli", "monitor_group"),
 )
 
 

@@ -1,0 +1,146 @@
+"""One page from lease to record, the scheduler's tick, and the sweep: plain functions the queue and CLI call."""
+
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import timedelta
+
+from monitoring import mail
+from monitoring import runs
+from monitoring.check import CheckFailed
+from monitoring.record import record_page
+from monitoring.screenshots import remove_expired
+from server.db import session_for
+from server.models.clock import today
+from server.models.clock import utcnow
+from server.monitoring.schedule import schedule_test
+from server.notice import DEFAULT_LANG
+from server.notice import notice_document
+from server.registry import REGISTRY_KEY
+from server.waivers.serialise import public_view
+from server.waivers.workflow import in_force
+
+log = logging.getLogger("monitoring")
+MAIL_RETRY_WINDOW = timedelta(days=1)
+
+
+class UnknownAgency(LookupError):
+    """An --agency that is not registered, or not monitored."""
+
+
+def worker_name():
+    """host:pid:thread, unique among the workers of one queue (the lease holder's name)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:120]
+
+
+def monitored(app, ids=()):
+    """The monitored agencies (those named, in that order; every one when none is named)."""
+    agencies = app.extensions[REGISTRY_KEY].agencies
+    if not ids:
+        return [agency for _id, agency in sorted(agencies.items()) if agency.monitoring is not None]
+    chosen = []
+    for agency_id in ids:
+        agency = agencies.get(agency_id)
+        if agency is None:
+            raise UnknownAgency(f"--agency {agency_id!r}: no such agency")
+        if agency.monitoring is None:
+            raise UnknownAgency(f"--agency {agency_id!r}: its agency file has no [monitoring] table")
+        chosen.append(agency)
+    return chosen
+
+
+def start(app, agencies, *, trigger, key_for, browser="local"):
+    """A run per agency (created once per key); the page ids of those created now."""
+    created = []
+    with session_for(app) as db:
+        for agency in agencies:
+            run, new = runs.start_run(db, agency, trigger=trigger, key=key_for(agency), browser=browser)
+            if new:
+                created.extend(runs.page_ids(db, run.id))
+    return created
+
+
+def check_and_record(app, settings, checker, page_id, *, last_attempt):
+    """Lease, check, record, finish: 'recorded', 'taken' (someone else has it), or CheckFailed after releasing it."""
+    worker = worker_name()
+    with session_for(app) as db:
+        page = runs.lease(db, page_id, worker, settings.lease_seconds)
+        if page is None:
+            return "taken"
+        agency = app.extensions[REGISTRY_KEY].get(page.run.agency_id)
+        # A page re-queued after its worker died counts that attempt too: no page is tried forever.
+        last_attempt = last_attempt or page.attempts >= settings.attempts
+        started = time.monotonic()
+        try:
+            if agency is None:
+                raise CheckFailed(f"agency {page.run.agency_id!r} is no longer registered")
+            day = today()
+            waivers = [public_view(w) for w in in_force(db, agency.id, day)]
+            db.commit()  # end the read before the long check: a SQLite reader must not hold the file meanwhile
+            record, findings = checker.check(page.url, notice_document(agency, DEFAULT_LANG), waivers, day)
+        except CheckFailed as error:
+            runs.release(db, page_id, worker, str(error)[:2000], final=last_attempt)
+            finish(app, settings, db, agency, page.run_id)
+            raise
+        except Exception as error:
+            # A browser that could not start, a dropped driver connection: same treatment, the reason kept.
+            runs.release(db, page_id, worker, f"{type(error).__name__}: {error}"[:2000], final=last_attempt)
+            finish(app, settings, db, agency, page.run_id)
+            raise CheckFailed(str(error)) from error
+        stored = record_page(db, settings, page, worker, findings, record.get("screenshots"),
+                             time.monotonic() - started)
+        finish(app, settings, db, agency, page.run_id)
+    return "recorded" if stored else "taken"
+
+
+def finish(app, settings, db, agency, run_id):
+    """End the run if this was its last page, and mail its regressions (once)."""
+    if runs.finish_if_complete(db, run_id) and agency is not None:
+        mail.notify_run(db, settings, agency, run_id)
+
+
+def due(app, now):
+    """Agencies whose schedule names this minute, or that were never checked (a new agency starts at once)."""
+    minute = now.replace(second=0, microsecond=0)
+    chosen = []
+    with session_for(app) as db:
+        for agency in monitored(app):
+            if schedule_test(agency.monitoring.schedule)(minute) or runs.last_run_started(db, agency.id) is None:
+                chosen.append(agency)
+    return chosen, minute
+
+
+def tick(app, settings, enqueue, now=None, *, queue_empty=True, browser="local"):
+    """The scheduler's minute: start due runs and queue their pages, queue abandoned pages, retry unsent mail."""
+    agencies, minute = due(app, now or utcnow())
+    fresh = start(app, agencies, trigger="schedule", key_for=lambda a: runs.schedule_key(a.id, minute),
+                  browser=browser)
+    for page_id in fresh:
+        enqueue(page_id)
+    lost = sweep(app, settings, enqueue, queue_empty=queue_empty)
+    with session_for(app) as db:
+        for run_id, agency_id in mail.unsent_runs(db, utcnow() - MAIL_RETRY_WINDOW):
+            agency = app.extensions[REGISTRY_KEY].get(agency_id)
+            if agency is not None:
+                mail.notify_run(db, settings, agency, run_id)
+    return fresh, lost
+
+
+def sweep(app, settings, enqueue, *, queue_empty):
+    """Queue again the pages whose worker died (lease ran out); with an empty queue, also pending pages left behind."""
+    with session_for(app) as db:
+        pending_before = utcnow() - timedelta(seconds=settings.lease_seconds) if queue_empty else None
+        lost = runs.abandoned(db, include_pending_before=pending_before)
+    for page_id in lost:
+        enqueue(page_id)
+    if lost:
+        log.info("queued %d abandoned page(s) again", len(lost))
+    return lost
+
+
+def clean(app, settings):
+    """Remove screenshots past their retention."""
+    with session_for(app) as db:
+        return remove_expired(db, settings)

@@ -1,0 +1,72 @@
+"""The Huey queue (CONSENT_QUEUE_URL: a SQLite file on one machine, Redis for many) and its thin tasks.
+
+Tasks carry page ids only; everything they do is in engine.py. Huey pops a task without an acknowledgement,
+so a worker killed mid-check loses it: the page's lease in the database runs out and the sweep (every
+minute, and whenever a worker finds the queue empty) queues it again; recording is allowed once per page.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+from huey import RedisHuey
+from huey import SqliteHuey
+from huey import crontab
+
+from monitoring import engine
+from monitoring.check import CheckFailed
+
+log = logging.getLogger("monitoring")
+QUEUE_NAME = "consent-monitoring"
+RETRY_DELAY = 10
+CLEAN_AT = crontab(minute="17", hour="7")
+
+
+def make_huey(url):
+    """A Huey instance for the URL (checked in settings.py)."""
+    if urlsplit(url).scheme == "sqlite":
+        return SqliteHuey(QUEUE_NAME, filename=url.removeprefix("sqlite:///"), utc=True, results=False)
+    return RedisHuey(QUEUE_NAME, url=url, utc=True, results=False)
+
+
+class MonitoringQueue:
+    """The queue and its three tasks: check one page, the minute's tick, the daily clean-up."""
+
+    def __init__(self, app, settings, checker=None):
+        self.app = app
+        self.settings = settings
+        self.checker = checker
+        self.huey = make_huey(settings.queue_url)
+        task = self.huey.task(retries=max(0, settings.attempts - 1), retry_delay=RETRY_DELAY, context=True,
+                              name="monitoring.check_page")
+        self.check_page = task(self._check_page)
+        self.tick = self.huey.periodic_task(crontab(), name="monitoring.tick")(self._tick)
+        self.clean = self.huey.periodic_task(CLEAN_AT, name="monitoring.clean")(self._clean)
+
+    def enqueue(self, page_id):
+        """Queue one page's check."""
+        self.check_page(page_id)
+
+    def queue_empty(self):
+        """Whether no task waits (then pending pages of running runs were lost, not queued)."""
+        return self.huey.pending_count() == 0
+
+    def _check_page(self, page_id, task=None):
+        try:
+            outcome = engine.check_and_record(self.app, self.settings, self.checker, page_id,
+                                              last_attempt=task is None or task.retries == 0)
+        except CheckFailed as error:
+            log.warning("page %s not checked (%s)%s", page_id, str(error)[:200],
+                        "" if task is None or task.retries == 0 else "; retrying")
+            raise
+        if self.queue_empty():
+            engine.sweep(self.app, self.settings, self.enqueue, queue_empty=True)
+            if self.queue_empty():
+                self.checker.rest()
+        return outcome
+
+    def _tick(self):
+        return engine.tick(self.app, self.settings, self.enqueue, queue_empty=self.queue_empty(),
+                           browser=self.checker.describe() if self.checker else "local")
+
+    def _clean(self):
+        return engine.clean(self.app, self.settings)
