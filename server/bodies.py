@@ -4,6 +4,7 @@ import json
 
 from flask import request
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.errors import ApiError
 
@@ -15,6 +16,9 @@ def json_object(required=True):
         # No body announced: nothing to read (the opt-out's usual case, on the hot path).
         return {}
     raw = request.get_data(cache=True)
+    if request.content_length is None and len(raw) >= (request.max_content_length or len(raw) + 1):
+        # A chunked body is cut at the limit without a word: reaching the limit means it was longer.
+        raise RequestEntityTooLarge()
     if not raw and not required:
         return {}
     if not request.is_json:

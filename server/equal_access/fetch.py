@@ -85,6 +85,7 @@ class SafeFetcher:
                  max_requests=40, resolver=system_resolver, ssl_context=None):
         self.guard = UrlGuard(origins, resolver)
         self.timeout = timeout
+        self.total_timeout = total_timeout
         self.deadline = time.monotonic() + total_timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
@@ -131,6 +132,14 @@ class SafeFetcher:
             raise FetchRefused("fetch_timeout", "The time allowed for this check ran out.", url)
         return min(self.timeout, remaining)
 
+    def _timeout_message(self, timeout):
+        """Which limit ran out: the page's own, or the whole check's (then the page may have been fast)."""
+        if timeout < self.timeout:
+            # The time left for the check, not this page's pace: say so rather than "longer than 1 s".
+            return (f"The check's overall time limit ({self.total_timeout:g} s for every page of the request) "
+                    "ran out while this page was loading.")
+        return f"The page took longer than {self.timeout:g} s to load."
+
     def _connection(self, target, timeout):
         origin = target.origin
         if origin.scheme == "https":
@@ -166,7 +175,7 @@ class SafeFetcher:
             while True:
                 left = request_deadline - time.monotonic()
                 if left <= 0:
-                    raise FetchRefused("fetch_timeout", f"The page took longer than {timeout:.0f} s.", target.url)
+                    raise FetchRefused("fetch_timeout", self._timeout_message(timeout), target.url)
                 sock.settimeout(left)
                 chunk = response.read1(CHUNK)
                 if not chunk:
@@ -178,7 +187,7 @@ class SafeFetcher:
                 chunks.append(chunk)
             return response.status, response.headers, b"".join(chunks)
         except TimeoutError:
-            raise FetchRefused("fetch_timeout", f"The page took longer than {timeout:.0f} s.", target.url) from None
+            raise FetchRefused("fetch_timeout", self._timeout_message(timeout), target.url) from None
         except (OSError, http.client.HTTPException) as error:
             raise FetchRefused("fetch_failed", f"The page could not be fetched ({type(error).__name__}).",
                                target.url) from None
