@@ -56,7 +56,7 @@ class WaiverRequestForm(ConsoleForm):
     iso_copied = BooleanField("The agency's Information Security Officer was copied on this request")
     no_sensitive_information = BooleanField("I attest that the cookie exposes no highly sensitive information")
     kind = RadiosField("Duration", choices=KIND_CHOICES, validate_choice=False)
-    starts = DateField("Starts", validators=[Optional()], description="At least the lead time after today.")
+    starts = DateField("Starts", validators=[Optional()])
     ends = DateField("Ends", validators=[Optional()], description="Only for a limited waiver.")
     extends = StringField("Extends waiver (optional)", description="The id of the waiver this request extends.")
 

@@ -1,6 +1,7 @@
 """GET and POST /console/waivers/new: the request form; the workflow judges it, errors go beside their fields."""
 
 from flask import Blueprint
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -13,8 +14,10 @@ from server.console.forms_waivers import WaiverRequestForm
 from server.console.forms_waivers import agency_choices
 from server.db import get_session
 from server.errors import ApiError
+from server.models.clock import today as commonwealth_today
 from server.waivers import workflow
 from server.waivers.requests import missing_fields
+from server.waivers.rules import earliest_start
 
 bp = Blueprint("request", __name__)
 
@@ -61,6 +64,9 @@ def new():
     """The form; a complete, timely, attested request is filed and its page shown."""
     form = WaiverRequestForm()
     form.agency.choices = agency_choices(current_user(), blank="Choose an agency")
+    lead_days = current_app.config[workflow.LEAD_DAYS_KEY]
+    first_day = earliest_start(commonwealth_today(), lead_days)
+    form.starts.description = f"At least {lead_days} days after it is filed: {first_day.isoformat()} or later."
     if request.method == "GET":
         if request.args.get("extends", "").isdigit():
             form.extends.data = request.args["extends"]

@@ -139,6 +139,9 @@ def test_lead_time_is_judged_by_the_workflow(people, days, filed):
     assert response.status_code == (303 if filed else 422)
     if not filed:
         assert "at least 14 days before it starts" in errors_beside_fields(response.text)["starts"]
+        earliest = (commonwealth_today() + datetime.timedelta(days=14)).isoformat()
+        hint = BeautifulSoup(response.text, "html.parser").select_one("#starts-hint").get_text()
+        assert hint == f"At least 14 days after it is filed: {earliest} or later."
 
 
 def test_a_request_without_the_csrf_token_is_refused(people):
