@@ -32,7 +32,9 @@ def file_problems(path):
     try:
         rules_for_agency(agency)
     except ValueError as error:
-        return [f"{path.name}: field equal_access_ignore = {show(list(agency.equal_access_ignore))}: {error}"]
+        # soupsieve's message draws the selector and a caret on further lines: keep the sentence.
+        reason = str(error).splitlines()[0]
+        return [f"{path.name}: field equal_access_ignore = {show(list(agency.equal_access_ignore))}: {reason}"]
     return []
 
 
