@@ -4,6 +4,7 @@ The cluster is Debian's `postgresql` package (`make test` installs it when absen
 start fails the run, it is never skipped.
 """
 
+import atexit
 import glob
 import os
 import shutil
@@ -130,17 +131,29 @@ def database_url(request, tmp_path):
     return cluster.create_database(f"consent_test_{next(_names)}", request.getfixturevalue("upgraded_postgres"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def suite_console_database(tmp_path_factory):
-    """Every app the suite builds (in-process or under gunicorn) gets an upgraded SQLite console database."""
+def _suite_database():
+    """An upgraded SQLite console database for every app of the run, set before any test module is imported.
+
+    Some modules build their app at import time (schemathesis reads its schema then), so a fixture would
+    come too late; gunicorn subprocesses inherit the variable.
+    """
     if os.environ.get("CONSENT_DATABASE_URL"):
-        yield os.environ["CONSENT_DATABASE_URL"]
-        return
-    url = new_sqlite_url(tmp_path_factory.mktemp("console-db"))
+        return os.environ["CONSENT_DATABASE_URL"]
+    folder = tempfile.mkdtemp(prefix="consent-suite-db-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    url = new_sqlite_url(folder)
     upgrade_url(url)
     os.environ["CONSENT_DATABASE_URL"] = url
-    yield url
-    os.environ.pop("CONSENT_DATABASE_URL", None)
+    return url
+
+
+SUITE_DATABASE_URL = _suite_database()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_console_database():
+    """The run's console database URL (CONSENT_DATABASE_URL, set when this module was imported)."""
+    return SUITE_DATABASE_URL
 
 
 _staff_names = count(1)

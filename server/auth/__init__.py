@@ -18,6 +18,7 @@ SESSION_HOURS = 12
 CONSOLE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SIGN_IN_ENDPOINT = "console_auth.login"
 
 csrf = CSRFProtect()
 
@@ -40,8 +41,10 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
 def _protect_console_forms():
     """CSRF for every state change made with the session cookie; a bearer request needs none."""
     if (request.method in UNSAFE_METHODS and request.path.startswith(CONSOLE_PREFIX)
-            and request.routing_exception is None and bearer_token() is None):
-        # An unknown address or method is answered 404/405 by routing first.
+            and request.routing_exception is None and bearer_token() is None
+            and (SESSION_COOKIE in request.cookies or request.endpoint == SIGN_IN_ENDPOINT)):
+        # Routing answers an unknown address or method first (404/405); with no credentials at all the
+        # view answers 401. What remains rides on the session cookie, which a forged form would carry.
         csrf.protect()
 
 

@@ -39,8 +39,8 @@ class Staff:
         self.app = app
         self.tokens = {}
 
-    def add(self, name, *roles, agencies=(), password=PASSWORD):
-        """An account with these roles; its bearer token is remembered under its name."""
+    def add(self, name, *roles, agencies=(), password=None):
+        """An account with these roles (a password only when given: argon2 is slow on purpose); its token kept."""
         with session_for(self.app) as db:
             user = accounts.add_user(db, name, roles, agencies, password)
             _, token = accounts.create_token(db, user)
