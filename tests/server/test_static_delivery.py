@@ -13,6 +13,7 @@ from pathlib import Path
 from serving import AppServer
 from werkzeug.test import Client
 
+from conftest import SHARED_KEYS
 from server import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -22,12 +23,25 @@ ORIGINS = [None, "https://www.mass.gov", "https://evil.example", "http://localho
 PATHS = ["/v1/demo/banner.js", "/v1/dor/banner.js", "/v1/demo/notice", "/v1/dor/notice"]
 
 
-@pytest.fixture
-def flask_hits(app):
-    """How many requests reached Flask's routing (the fast path must not)."""
+@pytest.fixture(scope="module")
+def served(agencies_dir):
+    """One service for the module (building it is the slow part), and a list that grows per Flask request."""
+    app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(SHARED_KEYS), "DEMO": True})
     hits = []
     app.before_request(lambda: hits.append(1))
-    return hits
+    return app, hits
+
+
+@pytest.fixture
+def app(served):
+    """The module's service (it keeps no state between requests)."""
+    return served[0]
+
+
+@pytest.fixture
+def flask_hits(served):
+    """How many requests reached Flask's routing (the fast path must not)."""
+    return served[1]
 
 
 @pytest.fixture
@@ -94,13 +108,14 @@ def test_notice_language_is_negotiated_like_the_route(client, dynamic, flask_hit
 
 def test_what_a_file_cannot_answer_goes_to_flask(client, flask_hits):
     """?lang= (validated), other methods, unknown agencies and look-alike paths are Flask's to answer."""
+    hits_before = len(flask_hits)
     assert client.get("/v1/demo/notice?lang=es").get_json()["lang"] == "es"
     assert client.get("/v1/demo/notice?lang=<script>").status_code == 422
     assert client.post("/v1/demo/banner.js").status_code == 405
     assert client.get("/v1/nobody/banner.js").status_code == 404
     assert client.get("/v1/demo/notice.es").status_code == 404
     assert client.get("/v1/demo/banner.js.br").status_code == 404
-    assert len(flask_hits) == 6
+    assert len(flask_hits) == hits_before + 6
 
 
 def test_content_hashed_name_is_the_same_script_cached_for_a_year(client):
