@@ -17,6 +17,7 @@ from server.db.migrate import head_revision
 from server.db.session import normalise_url
 from server.models import Waiver  # noqa: F401  (every table on Base.metadata)
 
+# The staff and waiver tables (monitoring adds its own in later revisions).
 TABLES = {"users", "user_roles", "user_agencies", "api_tokens", "waivers", "waiver_steps", "alembic_version"}
 
 
@@ -37,7 +38,7 @@ def test_upgrade_from_empty_creates_every_table_and_matches_the_models(empty_url
     assert upgrade_url(empty_url) == (None, head_revision())
     engine = create_engine(normalise_url(empty_url))
     try:
-        assert set(inspect(engine).get_table_names()) == TABLES
+        assert TABLES <= set(inspect(engine).get_table_names())
         with engine.connect() as connection:
             # Autogenerate finds nothing to add: the checked-in migration is the models' schema.
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
