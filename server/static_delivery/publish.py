@@ -6,6 +6,7 @@ serving the previous build, which stays on disk, so files and headers never mix 
 """
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -46,6 +47,20 @@ dynamic: route them to the service, uncached. Agencies' script tags do not chang
 """
 
 
+# What nginx's `listen` takes here: address:port, port, and flags such as "ssl" (nothing that ends a directive).
+LISTEN = re.compile(r"[A-Za-z0-9.:\[\]_ -]+")
+
+
+def check_options(upstream, listen):
+    """Refuse values that are not what nginx expects (or would end the directive): one line naming the option."""
+    parts = urlsplit(upstream)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not LISTEN.fullmatch(parts.netloc) or (
+            parts.path not in ("", "/") or parts.query or parts.fragment):
+        raise ExportError(f"--upstream = {upstream!r}: must be the service's address, e.g. http://127.0.0.1:8000")
+    if not LISTEN.fullmatch(listen):
+        raise ExportError(f"--listen = {listen!r}: must be nginx listen parameters, e.g. 80 or \"443 ssl\"")
+
+
 def _check_target(directory):
     current = directory / CURRENT
     if current.exists() and not current.is_symlink():
@@ -61,6 +76,7 @@ def _prune(builds, keep):
 
 def export(app, directory, upstream, listen):
     """Write every agency's static answers and the nginx configuration; returns the new build's folder."""
+    check_options(upstream, listen)
     directory = Path(directory).resolve()
     _check_target(directory)
     builds = directory / BUILDS

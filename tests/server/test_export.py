@@ -159,3 +159,16 @@ def test_refuses_a_folder_it_did_not_make(app, tmp_path):
         "move it away or export to an empty folder"]
     assert (tmp_path / "current" / "theirs.txt").read_text() == "keep me"
     assert not (tmp_path / "builds").exists() or not any((tmp_path / "builds").iterdir())
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--upstream", "127.0.0.1:8000"), ("--upstream", "http://x; include /etc/passwd"), ("--upstream", "ftp://x"),
+    ("--listen", "80; include /etc/shadow"), ("--listen", "80 { }"),
+])
+def test_bad_options_are_one_line_naming_the_option(app, tmp_path, option, value):
+    """Nothing that could end an nginx directive gets into the configuration; the error names option and value."""
+    result = app.test_cli_runner().invoke(args=["export", str(tmp_path), option, value])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert result.output.startswith(f"Error: {option} = {value!r}: ")
+    assert not (tmp_path / "current").exists()
