@@ -29,6 +29,9 @@ def ensure_nginx():
         return nginx_binary()
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if not _available(MODULE_PACKAGE):
+        # A fresh machine has no package lists yet.
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
     wanted = [] if nginx_binary() else [next((p for p in PACKAGES if _available(p)), PACKAGES[-1])]
     # The packages' own service is not used: nginx runs here in the foreground, on loopback, with its own prefix.
     subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *wanted, MODULE_PACKAGE], check=True, env=env)
