@@ -38,9 +38,12 @@ def map_line(key, value):
 def _coding_maps():
     lines = []
     for coding in ("br", "gzip"):
-        lines += [f"map $http_accept_encoding $consent_accepts_{coding} {{", "    default 0;",
-                  map_line("~*(^|,)" + r"\s*" + coding + REFUSED, "0"),
-                  map_line("~*(^|,)" + r"\s*(" + coding + r"|\*)\s*(;|,|$)", "1"), "}"]
+        # First match wins, in werkzeug's order: the coding named (refused with q=0, else accepted), then "*".
+        lines += [f"map $http_accept_encoding $consent_accepts_{coding} {{", "    default 0;"]
+        for name in (coding, r"\*"):
+            lines += [map_line("~*(^|,)" + r"\s*" + name + REFUSED, "0"),
+                      map_line("~*(^|,)" + r"\s*" + name + r"\s*(;|,|$)", "1")]
+        lines.append("}")
     lines += ['map "$consent_accepts_br$consent_accepts_gzip" $consent_coding {',
               "    default identity;", "    ~^1 br;", "    01 gzip;", "}"]
     for name, table in (("consent_suffix", SUFFIX), ("consent_etag_suffix", ETAG_SUFFIX)):
