@@ -18,6 +18,7 @@ PAGE = """<!doctype html>
 <html lang="{html_lang}">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Agency page</title>
 {head}
 <script src="{src}" async{script_attrs}></script>
