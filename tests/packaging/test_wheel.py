@@ -1,0 +1,121 @@
+"""Deployments install the package, not the checkout: the wheel and sdist build quietly and completely, and the
+installed wheel serves the demo, the choices stylesheet and banner.js from a folder that is not the checkout."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from gunicorn_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+# Files a deployment cannot do without, found inside the package rather than beside a checkout.
+DATA_FILES = [
+    "server/static/choices.css",
+    "server/templates/choices.html",
+    "server/demo_site/agency.toml",
+    "server/demo_site/templates/demo/home.html",
+    "server/demo_site/static/site.css",
+    "consent_banner/locales/en.json",
+    "extension/addon/manifest.json",
+]
+QUIET_FORBIDDEN = ("BuildBackendWarning", "is absent from the `packages` configuration", "Traceback")
+
+
+def run(command, cwd, env, timeout=600):
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(map(str, command))}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
+
+
+def outside_env():
+    """The environment without the checkout's settings or paths."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("CONSENT_") and name not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = os.pathsep.join(part for part in env.get("PATH", "").split(os.pathsep) if str(ROOT) not in part)
+    return env
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """wheel and sdist built from a copy of the checkout's files (tracked and new, not ignored); the build log."""
+    work = tmp_path_factory.mktemp("packaging")
+    source = work / "source"
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    log = run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(source)], work, outside_env())
+    wheel = next((work / "dist").glob("*.whl"))
+    sdist = next((work / "dist").glob("*.tar.gz"))
+    return work, wheel, sdist, log
+
+
+def test_build_is_quiet(built):
+    _, _, _, log = built
+    for forbidden in QUIET_FORBIDDEN:
+        assert forbidden not in log, [line for line in log.splitlines() if forbidden in line][:5]
+
+
+def test_wheel_and_sdist_carry_every_data_file(built):
+    _, wheel, sdist, _ = built
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    assert set(DATA_FILES) <= in_wheel, set(DATA_FILES) - in_wheel
+    assert not [name for name in in_wheel if name.startswith("tests/") or "node_modules" in name]
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert set(DATA_FILES) <= in_sdist, set(DATA_FILES) - in_sdist
+
+
+def test_installed_wheel_serves_the_demo_from_another_folder(built):
+    work, wheel, _, _ = built
+    env = outside_env()
+    venv = work / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], work, env)
+    install_log = run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], work, env)
+    assert "BuildBackendWarning" not in install_log
+    elsewhere = work / "elsewhere"
+    elsewhere.mkdir()
+    located = run([str(venv / "bin" / "python"), "-c", "import server; print(server.__file__)"], elsewhere, env)
+    assert located.strip().startswith(str(venv)), located
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env.update(CONSENT_DEMO="1", CONSENT_SECRET_KEYS="packaging-test-key-0123456789abcdef", CONSENT_PUBLIC_URL=url)
+    run([str(venv / "bin" / "consent-service"), "db", "upgrade"], elsewhere, env)
+    with open(work / "gunicorn.log", "wb") as log:
+        # Flask's own way to run a factory; no gunicorn.conf.py here, and the checkout is nowhere on the path.
+        server = subprocess.Popen([str(venv / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+                                   "server:create_app()"], cwd=elsewhere, env=env, stdout=log, stderr=log)
+        try:
+            pages = {path: fetch(url + path) for path in ("/demo/", "/static/choices.css", "/v1/demo/banner.js")}
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    status, kind, body = pages["/demo/"]
+    assert (status, kind) == (200, "text/html") and b"/v1/demo/banner.js" in body
+    status, kind, body = pages["/static/choices.css"]
+    assert (status, kind) == (200, "text/css") and len(body) > 200
+    status, kind, body = pages["/v1/demo/banner.js"]
+    assert (status, kind) == (200, "text/javascript") and len(body) > 2000
+    assert f"{url}/demo/privacy".encode() in body or b"/demo/privacy" in body
+
+
+def fetch(url, timeout=90):
+    """GET url once the server answers: (status, media type, body)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, response.headers.get_content_type(), response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
