@@ -4,8 +4,8 @@ from functools import lru_cache
 
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
-from werkzeug.http import parse_etags
 
+from server.blueprints.banner import _not_modified as banner_not_modified
 from server.blueprints.banner import negotiate_encoding
 from server.notice import negotiate_lang
 
@@ -26,6 +26,5 @@ def lang_for(accept_language):
 
 
 def etag_matches(if_none_match, etags):
-    """True when If-None-Match names one of these quoted ETags (weak comparison, as RFC 9110 13.1.2 asks)."""
-    wanted = parse_etags(if_none_match)
-    return wanted.star_tag or any(wanted.contains_weak(tag.strip('"')) for tag in etags)
+    """True when If-None-Match names one of these quoted ETags: banner.js's own rule, so every path agrees."""
+    return banner_not_modified(if_none_match, etags)

@@ -78,7 +78,7 @@ def _validator_maps(table):
     for url, entry in sorted(table.items()):
         tags = {tag.strip('"') for tag in entry["etags"]}
         pattern = "|".join(sorted(re.escape(tag) for tag in tags))
-        lines.append(map_line("~^" + re.escape(url) + r'\|(.*[,\s])?(W/)?"(' + pattern + r')"\s*(,.*)?$', "1"))
+        lines.append(map_line("~^" + re.escape(url) + r'\|(.*,)?\s*(W/)?"(' + pattern + r')"\s*(,.*)?$', "1"))
     lines.append("}")
     return lines
 
