@@ -59,7 +59,9 @@ def _coding_maps():
 
 
 def _language_maps(langs, default_lang):
-    lines = ["map $http_accept_language $consent_lang {", '    default "";', f'    "" {default_lang};']
+    lines = ["map $http_accept_language $consent_lang {", '    default "";']
+    if default_lang in langs:
+        lines.append(f'    "" {default_lang};')
     for lang in langs:
         one = re.escape(lang) + r"(-[a-z0-9]+)*" + Q + r"\s*"
         # Every range of the header names the same language: the service picks it whatever the q-values.

@@ -19,6 +19,7 @@ from server.registry import REGISTRY_KEY
 from server.static_delivery.files import PUBLIC_DIR
 from server.static_delivery.files import write_build
 from server.static_delivery.files import write_file
+from server.static_delivery.negotiation import lang_for
 from server.static_delivery.nginx import server_block
 from server.static_delivery.representations import resources
 
@@ -61,6 +62,19 @@ def check_options(upstream, listen):
         raise ExportError(f"--listen = {listen!r}: must be nginx listen parameters, e.g. 80 or \"443 ssl\"")
 
 
+def static_langs():
+    """The languages nginx may pick itself: those the service picks for a header naming only them.
+
+    nginx's map serves language L when every Accept-Language range is L or L-SUBTAG; a language for which the
+    service's own negotiation says otherwise (say it maps pt-BR elsewhere) is left to the service.
+    """
+    def picked(lang):
+        samples = (lang, f"{lang}-ZZ", f"{lang};q=0.5", f"{lang}-ZZ, {lang};q=0.5")
+        return all(lang_for(sample) == lang for sample in samples)
+
+    return [lang for lang in SUPPORTED_LANGS if picked(lang)] if lang_for("") == DEFAULT_LANG else []
+
+
 def _check_target(directory):
     current = directory / CURRENT
     if current.exists() and not current.is_symlink():
@@ -88,7 +102,7 @@ def export(app, directory, upstream, listen):
     agencies = app.extensions[REGISTRY_KEY].agencies.values()
     public_url = app.config.get("PUBLIC_URL")
     server_name = urlsplit(public_url).hostname if public_url else "_"
-    text = server_block(table, agencies, final / PUBLIC_DIR, upstream, listen, server_name, SUPPORTED_LANGS,
+    text = server_block(table, agencies, final / PUBLIC_DIR, upstream, listen, server_name, static_langs(),
                         DEFAULT_LANG)
     write_file(staging / NGINX_FILE, text.encode())
     write_file(staging / CDN_FILE, CDN_NOTE.encode())
