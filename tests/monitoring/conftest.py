@@ -20,11 +20,11 @@ KEYS = ["monitoring-tests-key-0123456789abcdef"]
 class MonitoredSite(AppServer):
     """The service serving the mx agency (banner, notice) and its pages under /mx/, on one loopback origin."""
 
-    def __init__(self, folder: Path, database_url: str, pages):
+    def __init__(self, folder: Path, database_url: str, pages, schedule="daily"):
         super().__init__(None, quiet=True)
         self.agencies_dir = folder / "agencies"
         self.agencies_dir.mkdir()
-        (self.agencies_dir / "mx.toml").write_text(mx_site.agency_text(self.url, pages))
+        (self.agencies_dir / "mx.toml").write_text(mx_site.agency_text(self.url, pages, schedule))
         self.database_url = database_url
         app = create_app({"AGENCIES_DIR": str(self.agencies_dir), "SECRET_KEYS": KEYS, "DEMO": False,
                           "DATABASE_URL": database_url, "PUBLIC_URL": self.url})

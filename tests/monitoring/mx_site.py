@@ -67,7 +67,7 @@ def _html(body, title):
 <script src="/v1/mx/banner.js" async></script>
 <script type="text/plain" data-tracker="mx-analytics" src="/mx/tracker/analytics.js"></script>
 </head><body>
-<header><a href="/mx/1/">Monitored Office of Testing</a></header>
+<header><p>Monitored Office of Testing</p></header>
 <main><h1>{title}</h1>{body}</main>
 <footer><a href="/mx/privacy">Privacy policy</a> <a href="/mx/terms">Terms of use</a>
 <a href="#" data-consent-open>Cookie settings</a></footer>
