@@ -33,6 +33,13 @@ postgres:
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
+# consent-qa's other-banner support (issue 14): DuckDuckGo's autoconsent rules (copied into the add-on at launch)
+# and the banner libraries the fixture pages are built from. Pinned; no install scripts needed.
+QA_NPM := .cache/npm/node_modules/@duckduckgo/autoconsent/package.json
+$(QA_NPM):
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/npm @duckduckgo/autoconsent@16.23.0 \
+		vanilla-cookieconsent@3.1.0 klaro@0.7.22 tarteaucitronjs@1.34.0
+
 # esbuild, pinned by consent_banner/package-lock.json: builds banner.min.js (`make banner`), and the test that
 # checks the committed build is current runs it.
 ESBUILD := consent_banner/node_modules/esbuild/package.json
@@ -48,7 +55,7 @@ run: $(STAMP)
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
 	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser postgres $(AXE) $(ESBUILD)
+test: $(STAMP) browser postgres $(AXE) $(ESBUILD) $(QA_NPM)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).

@@ -18,12 +18,15 @@ from extension.chromium import Browser
 from extension.chromium import SetupError
 from extension.chromium import child_pids
 from extension.chromium import chrome_options
+from extension.platforms.autoconsent import ensure_installed
 from extension.remote import launch_remote
 
 
 def launch_chrome(*, extension: bool = True, gpc: bool = False, remote_url: str | None = None,
                   headless: bool = True, prefs: dict | None = None, extra_args: tuple = ()) -> Browser:
     """Start a fresh headless Chromium (local, or through a remote WebDriver endpoint)."""
+    if extension:
+        ensure_installed()  # the add-on loads autoconsent's files: they must be in place first
     if remote_url:
         return launch_remote(remote_url, extension=extension, gpc=gpc, headless=headless, prefs=prefs,
                              extra_args=extra_args)

@@ -38,6 +38,8 @@ BASE_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,900",
+    # Present as an ordinary visitor's browser: some banners hide from navigator.webdriver (issue 14).
+    "--disable-blink-features=AutomationControlled",
 )
 # Debian's new-tab page navigates outside and hangs ~5 % of sessions with an
 # extension loaded; these prefs (not an about:blank argument) prevent it.
@@ -101,6 +103,8 @@ def chrome_options(*, extension: bool, gpc: bool, headless: bool, prefs: dict | 
     for arg in args:
         options.add_argument(arg)
     options.add_experimental_option("prefs", {**BASE_PREFS, **(prefs or {})})
+    # No "controlled by automated software" bar and no enable-automation switch: what a visitor runs.
+    options.add_experimental_option("excludeSwitches", ["enable-automation"])
     return options
 
 

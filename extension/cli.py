@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 
 from extension import waivers as qa_waivers
 from extension.browser import SetupError
+from extension.discover.command import add_discover_parser
+from extension.discover.command import run_discover
+from extension.discover.observed import base_notice
 from extension.report import write_reports
 from extension.runner import run_checks
 
@@ -29,7 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check pages against the Enterprise cookie policy")
     check.add_argument("urls", nargs="+", metavar="URL", help="pages to check (http or https)")
-    check.add_argument("--agency", required=True, help="the agency id whose notice and trackers apply")
+    check.add_argument("--agency", help="the agency id whose notice and trackers apply (without it: judged from "
+                       "observation alone, every outside party undeclared and not contracted)")
+    check.add_argument("--commonwealth-domain", action="append", metavar="DOMAIN",
+                       help="without --agency: a Commonwealth domain for 2.1 (repeatable; default mass.gov, "
+                       "state.ma.us)")
+    check.add_argument("--readability", action="store_true",
+                       help="also grade the privacy policy the page links (clause 1.1; always on without --agency "
+                       "or when the agency sets readability_max_grade)")
     check.add_argument("--service", help="the consent service's base URL (default: each page's own origin)")
     check.add_argument("--report-dir", default="consent-qa-report", help="where the reports go")
     check.add_argument("--remote-url", help="a W3C WebDriver endpoint (Selenium Grid or chromedriver --port)")
@@ -37,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--gpc", action="store_true", help="also visit each page with Global Privacy Control on")
     check.add_argument("--browser-arg", action="append", default=[], metavar="ARG",
                        help="extra Chromium argument, e.g. --host-resolver-rules=... (repeatable)")
+    add_discover_parser(commands)
     return parser
 
 
@@ -60,6 +71,11 @@ def fetch_notice(service: str, agency: str) -> dict:
         raise UsageError(f"cannot read the notice from {url}: {getattr(e, 'reason', e)}") from e
 
 
+def resolved_by_browser(browser_args: list) -> bool:
+    """With --host-resolver-rules the browser reaches hosts this machine cannot look up: it reports itself."""
+    return any(arg.startswith("--host-resolver-rules") for arg in browser_args)
+
+
 def check_reachable(url: str) -> None:
     """Fail fast with a clear message when a page cannot be loaded at all."""
     request = urllib.request.Request(url, headers={"User-Agent": "consent-qa (reachability check)"})
@@ -77,7 +93,7 @@ def validate(args) -> None:
     for url in args.urls:
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise UsageError(f"not an http(s) URL: {url}")
-    if args.workers < 1:
+    if getattr(args, "workers", 1) < 1:
         raise UsageError("--workers must be at least 1")
 
 
@@ -99,23 +115,32 @@ def progress_printer(stream):
 def run(args) -> int:
     """Fetch the notices, check the pages, write the reports; the exit code says how it went."""
     validate(args)
+    if args.command == "discover":
+        return run_discover(args)
     notices, by_service = {}, {}
     for url in args.urls:
         service = args.service or origin_of(url)
-        if service not in by_service:
+        if not args.agency:
+            notices[url] = base_notice(url, args.commonwealth_domain)
+        elif service not in by_service:
             by_service[service] = fetch_notice(service, args.agency)
-        notices[url] = by_service[service]
-    if not args.remote_url:
+        notice = notices.get(url, by_service.get(service, {}))
+        # Clause 1.1 is graded when asked, without an agency file, or when the agency set its own limit.
+        notices[url] = {**notice, "qa_readability": bool(args.readability or not args.agency
+                                                         or notice.get("readability_max_grade") is not None)}
+    if not args.remote_url and not resolved_by_browser(args.browser_arg):
         # A remote browser may reach hosts this machine cannot: then the browser itself reports.
         for url in args.urls:
             check_reachable(url)
-    waivers = qa_waivers.load_waivers(by_service, args.agency, warn=lambda line: print(line, file=sys.stderr))
+    waivers = qa_waivers.load_waivers(by_service, args.agency, warn=lambda line: print(line, file=sys.stderr)) \
+        if args.agency else {}
     pages, findings = run_checks(args.urls, notices, workers=args.workers, gpc=args.gpc,
                                  remote_url=args.remote_url, extra_args=tuple(args.browser_arg),
                                  progress=progress_printer(sys.stderr))
-    waivers_by_url = {url: waivers[args.service or origin_of(url)] for url in args.urls}
+    waivers_by_url = {url: waivers.get(args.service or origin_of(url), []) for url in args.urls}
     findings = qa_waivers.apply_waivers(findings, notices, waivers_by_url, qa_waivers.today())
-    meta = {"agency": args.agency, "services": sorted(by_service), "gpc": args.gpc, "workers": args.workers}
+    meta = {"agency": args.agency, "services": sorted(by_service), "gpc": args.gpc, "workers": args.workers,
+            "declaration": "agency file" if args.agency else "none: judged from observation alone"}
     paths = write_reports(Path(args.report_dir), pages, findings, meta)
     failed = [f for f in findings if f["verdict"] == "fail"]
     for finding in failed:

@@ -10,6 +10,10 @@ from extension.channel import ChannelError
 from extension.channel import ask_extension_page
 from extension.channel import ask_page
 from extension.channel import ask_page_for_element
+from extension.clauses.privacy_readability import capture_policy
+from extension.platforms.operate import detect_platform
+from extension.platforms.operate import platform_opt_out
+from extension.platforms.operate import reached_by_keyboard
 from extension.rules import OPT_OUT_NAME
 from extension.trackers import tracker_prefixes
 
@@ -44,11 +48,11 @@ def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0) -> None:
         time.sleep(0.05)
 
 
-def wait_notice(driver, limit: float = NOTICE_TIMEOUT) -> dict:
+def wait_notice(driver, limit: float = NOTICE_TIMEOUT, platform: tuple = ()) -> dict:
     """Poll the notice facts until it is shown and stopped moving, or the page settled without one."""
     deadline = time.monotonic() + limit
     previous = None
-    facts = ask_page(driver, "facts")
+    facts = ask_page(driver, "facts", platform=list(platform))
     while time.monotonic() < deadline:
         notice = facts.get("notice")
         if notice and notice.get("visible"):
@@ -60,7 +64,7 @@ def wait_notice(driver, limit: float = NOTICE_TIMEOUT) -> dict:
             if state["now"] - state["newest"] >= 800:
                 return facts
         time.sleep(0.1)
-        facts = ask_page(driver, "facts")
+        facts = ask_page(driver, "facts", platform=list(platform))
     return facts
 
 
@@ -87,9 +91,9 @@ def keyboard_reach(driver, facts: dict) -> dict:
     return {"reached": reached, "presses": presses, "focused": log[:40]}
 
 
-def opt_out(driver) -> dict:
+def opt_out(driver, platform: tuple = ()) -> dict:
     """Find and click the opt-out control like a visitor would (a script click only as a noted fallback)."""
-    info, element = ask_page_for_element(driver, "opt-out-control")
+    info, element = ask_page_for_element(driver, "opt-out-control", platform=list(platform))
     if not info.get("found") or element is None:
         return {"found": False, "clicked": False}
     result = {**info, "clicked": False, "error": None}
@@ -114,30 +118,41 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     fresh_tab(driver)
     visit(driver, url)
     facts = wait_notice(driver)
-    page = {"url": url, "screenshots": {}}
+    # Another consent platform (autoconsent's rules): its notice, its opt-out path, its UI out of equal access.
+    platform = detect_platform(driver, facts)
+    selectors = tuple(platform["selectors"]) if platform else ()
+    if platform:
+        facts = wait_notice(driver, platform=selectors)
+    page = {"url": url, "screenshots": {}, "platform": platform}
     page["screenshots"]["before"] = shot(driver)
     wait_quiet(driver)
-    page["before"] = {"facts": facts, "dom": ask_page(driver, "dom")["html"],
+    page["before"] = {"facts": facts, "dom": ask_page(driver, "dom", platform=list(selectors))["html"],
                       "record": ask_page(driver, "read")}
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
     mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
-    page["opt_out"] = opt_out(driver)
+    page["opt_out"] = platform_opt_out(driver, platform) if platform else opt_out(driver)
+    if platform and not page["opt_out"]["clicked"]:
+        page["opt_out"] = {**opt_out(driver, selectors), "platform_failed": page["opt_out"]}  # our heuristics
+    page["keyboard"] = reached_by_keyboard(page["keyboard"], page["opt_out"])
     wait_quiet(driver)
     visit(driver, url)
     wait_quiet(driver, quiet_ms=400)
-    page["after"] = {"facts": ask_page(driver, "facts"),
-                     "dom": ask_page(driver, "dom")["html"]}
+    page["after"] = {"facts": ask_page(driver, "facts", platform=list(selectors)),
+                     "dom": ask_page(driver, "dom", platform=list(selectors))["html"]}
     page["screenshots"]["after"] = shot(driver)
     link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}
     if link:
         visit(driver, link)
         wait_quiet(driver, quiet_ms=400)
-        page["next"]["facts"] = ask_page(driver, "facts")
+        page["next"]["facts"] = ask_page(driver, "facts", platform=list(selectors))
     whole = ask_page(driver, "read")
     page["before"]["record"]["events"] = [e for e in whole["events"] if e["time"] < mark]
     page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}
+    if notice_data.get("qa_readability"):
+        # Clause 1.1: the privacy policy the notice (or the page) links, read as a visitor would.
+        page["privacy"] = capture_policy(driver, visit, ((facts or {}).get("notice") or {}).get("links", []))
     page["gpc"] = check_gpc(gpc_browser, url) if gpc_browser is not None else None
     return page
 

@@ -35,7 +35,7 @@ def write_reports(report_dir: Path, pages: list, findings: list, meta: dict) -> 
                 shots[phase] = f"screenshots/{name}"
         page_entries.append({"url": page["url"], "screenshots": shots, "cookies": page.get("cookies", []),
                              "next_url": (page.get("next") or {}).get("url"), "error": page.get("error"),
-                             "seconds": page.get("seconds")})
+                             "seconds": page.get("seconds"), "platform": (page.get("platform") or {}).get("name")})
     failed = [f for f in findings if f["verdict"] == "fail"]
     data = {
         "tool": "consent-qa", "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **meta,

@@ -10,8 +10,8 @@ from selenium.common.exceptions import WebDriverException
 from extension.browser import SetupError
 from extension.browser import launch_chrome
 from extension.channel import ChannelError
-from extension.clauses import evaluate
 from extension.cookies import page_cookies
+from extension.discover.judge import judge
 from extension.driver import PageError
 from extension.driver import check_page
 
@@ -74,7 +74,7 @@ def check_one(pool: BrowserPool, url: str, notice_data: dict) -> tuple:
         return page, []
     page["cookies"] = page_cookies(page)
     page["seconds"] = round(time.monotonic() - started, 2)
-    return page, evaluate(page, notice_data)
+    return page, judge(page, notice_data)
 
 
 def run_checks(urls: list, notices: dict, *, workers: int, gpc: bool, remote_url: str | None,

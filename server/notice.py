@@ -97,6 +97,7 @@ def notice_document(agency, lang, service_url=""):
     document = build_notice(agency, lang, service_url)
     document["origins"] = list(agency.origins)
     document["equal_access_ignore"] = list(agency.equal_access_ignore)
+    document["readability_max_grade"] = agency.readability_max_grade  # None: QA's default (grade 10)
     return document
 
 

@@ -61,6 +61,7 @@ class Agency:
     texts: dict
     equal_access_ignore: tuple
     monitoring: Monitoring | None = None
+    readability_max_grade: float | None = None
 
     def allows_origin(self, origin):
         """Whether a browser Origin header names one of this agency's sites."""
@@ -88,6 +89,7 @@ def _agency_from(data):
         texts={lang: dict(texts) for lang, texts in data["texts"].items()},
         equal_access_ignore=tuple(data["equal_access_ignore"]),
         monitoring=_monitoring_from(data["monitoring"], data["origins"][0].rstrip("/")),
+        readability_max_grade=data["readability_max_grade"],
     )
 
 

@@ -84,11 +84,11 @@
   async function handle(request) {
     switch (request.op) {
       case "facts":
-        return (await measure()).facts();
+        return (await measure()).facts(request.platform);
       case "dom":
-        return (await measure()).snapshot();
+        return (await measure()).snapshot(request.platform);
       case "opt-out-control": {
-        const found = (await measure()).optOutControl();
+        const found = (await measure()).optOutControl(request.platform);
         if (!found) {
           return { found: false };
         }

@@ -66,12 +66,31 @@ globalThis.consentQaFacts = (rules) => {
     return true;
   }
 
-  /** The contract's hook first; else the outermost element that looks like a cookie banner. */
-  function findNotice() {
+  /** A platform's selector comes from autoconsent's rules: one this browser cannot parse matches nothing. */
+  function matchesSafely(el, selector) {
+    try {
+      return el.matches(selector);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /**
+   * The contract's hook first; then a consent platform's own interface (platform: the selectors of the
+   * platform autoconsent recognised, a shown one first); else the outermost element that looks like a banner.
+   */
+  function findNotice(platform) {
     const all = deepElements(document);
     const hooked = all.find((el) => el.matches(NOTICE_HOOK));
     if (hooked) {
       return { el: hooked, hook: "data-consent-notice" };
+    }
+    if (platform && platform.length) {
+      const ours = all.filter((el) => platform.some((selector) => matchesSafely(el, selector)));
+      const shown = ours.find((el) => isVisible(noticeBox(el))) || ours[0];
+      if (shown) {
+        return { el: shown, hook: "platform" };
+      }
     }
     const candidates = all.filter((el) => {
       const label = `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`;
@@ -231,8 +250,8 @@ globalThis.consentQaFacts = (rules) => {
     return false;
   }
 
-  function facts() {
-    const found = findNotice();
+  function facts(platform) {
+    const found = findNotice(platform);
     const base = {
       url: location.href,
       title: document.title,
@@ -277,8 +296,8 @@ globalThis.consentQaFacts = (rules) => {
    * The page's DOM as HTML without the notice, for the equal-access comparison: banners without
    * the contract's hook are only known here. The page itself is not touched (a clone is edited).
    */
-  function snapshot() {
-    const found = findNotice();
+  function snapshot(platform) {
+    const found = findNotice(platform);
     const clone = document.documentElement.cloneNode(true);
     if (found && found.el.getRootNode() === document && document.documentElement.contains(found.el)) {
       const path = [];
@@ -291,6 +310,11 @@ globalThis.consentQaFacts = (rules) => {
       }
       copy.remove();
     }
+    // After the notice (its path counts the page as it is): a consent platform's whole interface goes,
+    // shown or not, since its own text changes with the choice.
+    for (const el of Array.from(clone.querySelectorAll("*")).filter((e) => (platform || []).some((s) => matchesSafely(e, s)))) {
+      el.remove();
+    }
     return { html: clone.outerHTML, notice: found ? found.hook : null };
   }
 
@@ -298,8 +322,8 @@ globalThis.consentQaFacts = (rules) => {
    * The opt-out control a visitor would use: the contract's hook in the notice, then anywhere, then a
    * control named like one (rules.names.opt_out) in the notice, then anywhere; a shown one first.
    */
-  function optOutControl() {
-    const found = findNotice();
+  function optOutControl(platform) {
+    const found = findNotice(platform);
     const all = deepElements(document);
     const inNotice = found ? [found.el, ...deepElements(found.el)] : [];
     const hooked = (els) => els.filter((el) => el.matches(rules.hooks.opt_out));

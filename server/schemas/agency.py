@@ -118,6 +118,8 @@ class AgencySchema(Schema):
                                                               validators.plain_text]),
                                       load_default=list, validate=validate.Length(max=50))
     monitoring = fields.Nested(MonitoringSchema, load_default=None)
+    # Clause 1.1: the highest reading grade QA accepts for the privacy policy (default 10).
+    readability_max_grade = fields.Float(load_default=None, validate=validate.Range(min=1, max=20))
 
     @validates_schema
     def _monitored_pages_on_origins(self, data, **kwargs):

@@ -50,6 +50,8 @@ class NoticeSchema(Schema):
     origins = fields.List(fields.String(), required=True, metadata={"description": "the agency's own sites"})
     equal_access_ignore = fields.List(fields.String(), required=True,
                                       metadata={"description": "CSS selectors left out of equal-access checks"})
+    readability_max_grade = fields.Float(allow_none=True, metadata={
+        "description": "highest reading grade of the privacy policy QA accepts (clause 1.1); null: grade 10"})
 
 
 class OptOutRequestSchema(Schema):

@@ -1,0 +1,1 @@
+"""What a site really does, without a declaration: observed trackers, the no-agency audit, the draft agency file."""

@@ -1,0 +1,58 @@
+"""`consent-qa discover URL... [--crawl N] --out FILE`: a draft agency file from what the site really sets."""
+
+import sys
+from pathlib import Path
+
+from extension.browser import launch_chrome
+from extension.channel import ChannelError
+from extension.clauses.privacy_readability import privacy_link
+from extension.discover.draft import draft_toml
+from extension.discover.observed import DEFAULT_COMMONWEALTH_DOMAINS
+from extension.discover.visit import explore
+from extension.driver import PageError
+
+
+def add_discover_parser(commands) -> None:
+    """The discover subcommand's arguments."""
+    discover = commands.add_parser("discover", help="visit pages as a new visitor and draft the agency file")
+    discover.add_argument("urls", nargs="+", metavar="URL", help="pages to start from (http or https)")
+    discover.add_argument("--crawl", type=int, default=0, metavar="N",
+                          help="also follow up to N same-origin links from each page (default 0)")
+    discover.add_argument("--out", required=True, help="where to write the draft agency TOML")
+    discover.add_argument("--commonwealth-domain", action="append", metavar="DOMAIN",
+                          help="a Commonwealth domain for the 2.1 flags (repeatable; default mass.gov, state.ma.us)")
+    discover.add_argument("--remote-url", help="a W3C WebDriver endpoint (Selenium Grid or chromedriver --port)")
+    discover.add_argument("--browser-arg", action="append", default=[], metavar="ARG",
+                          help="extra Chromium argument, e.g. --host-resolver-rules=... (repeatable)")
+
+
+def run_discover(args) -> int:
+    """Visit, write the draft, say what was found; exit 0, or 2 when a page could not be visited."""
+    if args.crawl < 0:
+        print("consent-qa: error: --crawl must be 0 or more", file=sys.stderr)
+        return 2
+    commonwealth = args.commonwealth_domain or list(DEFAULT_COMMONWEALTH_DOMAINS)
+    browser = launch_chrome(remote_url=args.remote_url, extra_args=tuple(args.browser_arg))
+    visits = []
+    try:
+        browser.wait_ready()
+        for url in args.urls:
+            try:
+                visits.append(explore(browser, url, args.crawl))
+            except (PageError, ChannelError) as e:
+                print(f"consent-qa: error: {url}: {e}", file=sys.stderr)
+                return 2
+        links = browser.driver.execute_script("return Array.from(document.links, (a) => ({href: a.href, "
+                                              "text: a.innerText || ''}))")
+    finally:
+        browser.quit()
+    text = draft_toml(visits, commonwealth, privacy_link([], links or []))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    cookies = sum(len(v["cookies"]) for v in visits)
+    outside = sum(len(v["third_party_requests"]) for v in visits)
+    marked = text.count("FILL:")
+    print(f"{sum(len(v['pages']) for v in visits)} page(s), {cookies} cookie(s), {outside} outside origin(s); "
+          f"draft in {out} with {marked} line(s) marked FILL for a person")
+    return 0

@@ -1,0 +1,30 @@
+"""Every finding for one checked page: the contract's clauses (declared, or observed without an agency file),
+clause 1.1 when the privacy policy was read, and the consent platform named where one was recognised."""
+
+from extension.clauses import evaluate
+from extension.clauses.privacy_readability import clause_1_1
+from extension.discover.observed import evaluate_observed
+
+PLATFORM_CLAUSES = ("1.3.2", "1.3.3", "equal-access")
+
+
+def name_platform(findings: list, platform: dict | None) -> list:
+    """Say in the notice and opt-out findings which platform's banner was judged and operated."""
+    if not platform:
+        return findings
+    for item in findings:
+        item["evidence"]["platform"] = {"name": platform["name"], "by": platform["by"]}
+        if item["clause"] in PLATFORM_CLAUSES and not item.get("variant"):
+            item["reason"] += f" Consent platform: {platform['name']} (recognised by {platform['by']})."
+    return findings
+
+
+def judge(page: dict, notice_data: dict) -> list:
+    """The findings consent-qa reports for a page."""
+    if notice_data.get("observed"):
+        findings = evaluate_observed(page, notice_data.get("commonwealth_domains"))
+    else:
+        findings = evaluate(page, notice_data)
+    if page.get("privacy") is not None:
+        findings.append(clause_1_1(page["url"], page["privacy"], notice_data))
+    return name_platform(findings, page.get("platform"))

@@ -1,0 +1,1 @@
+"""Other consent platforms (OneTrust, Cookiebot, vanilla-cookieconsent, ...): recognised and operated by autoconsent."""
