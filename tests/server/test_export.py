@@ -22,7 +22,8 @@ ENCODINGS = ["", "gzip", "br", "gzip, deflate, br, zstd", "br;q=0, gzip", "gzip;
              "*;q=0, gzip", "br;q=0, *", "gzip;q=0.5, BR;q=0.1"]
 ORIGINS = [None, "https://www.mass.gov", "https://evil.example", f"http://{HOST}"]
 PATHS = ["/v1/demo/banner.js", "/v1/dor/banner.js", "/v1/demo/notice", "/v1/dor/notice"]
-LANGUAGES = ["", "es", "es-MX, es;q=0.5", "en-US,en;q=0.9", "fr, es;q=0.4", "es;q=0"]
+LANGUAGES = ["", "es", "es-MX, es;q=0.5", "en-US,en;q=0.9", "fr, es;q=0.4", "es;q=0", "pt-BR,pt;q=0.9", "zh-TW",
+             "zh-Hans-CN", "*"]
 # Written by each server for itself, not part of the answer.
 HOP_HEADERS = {"date", "server", "connection", "keep-alive", "transfer-encoding"}
 
