@@ -14,6 +14,18 @@ MODULE_PACKAGE = "libnginx-mod-http-headers-more-filter"
 MODULE = Path("/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so")
 
 
+def answers(probe, seconds):
+    """True once probe() stops raising OSError (a server is up), False after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            probe()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 def nginx_binary():
     return shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 
@@ -72,13 +84,8 @@ class Nginx:
     def start(self):
         self.check()
         self.process = subprocess.Popen(self._command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
+        if answers(lambda: socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close(), 10):
+            return self
         self.stop()
         raise RuntimeError(f"nginx did not listen on 127.0.0.1:{self.port}: {self.error_log()}")
 

@@ -15,11 +15,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from chaos import free_port
 from nginx import Nginx
+from nginx import answers
 from nginx import ensure_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,14 +48,9 @@ def start_gunicorn(app, port, workers, worker_class, extra_env=None):
     if worker_class == "gthread":
         command += ["--threads", "4"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz" if app == "wsgi:app"
-                                   else f"http://127.0.0.1:{port}/", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
+    url = f"http://127.0.0.1:{port}/healthz" if app == "wsgi:app" else f"http://127.0.0.1:{port}/"
+    if answers(lambda: urllib.request.urlopen(url, timeout=1).read(), 20):
+        return process
     process.kill()
     raise SystemExit(f"gunicorn for {app} did not start on port {port}")
 
