@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser postgres install bench bench-serve chaos fuzz-long
+.PHONY: run test browser postgres redis install bench bench-serve chaos fuzz-long
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,13 @@ postgres:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "installing Debian's postgresql"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
+	fi
+
+# Debian's Redis server, for the monitoring queue tests with several workers (they start a private one).
+redis:
+	@if [ ! -x /usr/bin/redis-server ]; then \
+		echo "installing Debian's redis-server"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; \
 	fi
 
 $(AXE):
@@ -53,9 +60,13 @@ run: $(STAMP)
 	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service db upgrade
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
+	@# Beside the service, a monitoring worker: it checks the demo agency as soon as the service answers (then
+	@# daily), so the console's dashboard has data within a minute. Ctrl-C stops both.
+	CONSENT_DEMO=1 $(VENV)/bin/consent-service monitor worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser postgres $(AXE) $(ESBUILD) $(QA_NPM)
+test: $(STAMP) browser postgres redis $(AXE) $(ESBUILD) $(QA_NPM)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).

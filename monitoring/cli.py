@@ -82,6 +82,7 @@ def worker_command(threads, remote_urls):
     app, settings = _app_and_settings()
     checker = Checker(remote_urls, gpc=settings.gpc)
     queue = MonitoringQueue(app, settings, checker)
+    _wait_for_service(settings.public_url)
     # At start, not a minute later: a new agency (the demo in `make run`) is checked at once.
     queue.tick()
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=True,
@@ -91,3 +92,20 @@ def worker_command(threads, remote_urls):
         consumer.run()
     finally:
         checker.close()
+
+
+def _wait_for_service(public_url, seconds=60):
+    """Before the first check, wait for the service to answer (pages load its banner): `make run` starts both."""
+    import time
+    import urllib.request
+
+    if not public_url:
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{public_url}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    click.echo(f"monitoring worker: the service at {public_url} does not answer yet; checking anyway", err=True)
