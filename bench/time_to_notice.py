@@ -2,6 +2,10 @@
 
 Both pages are served from one loopback server and are identical but for the banner; loads alternate, with the
 HTTP cache off and cookies cleared, so every load is a first visit. Run: python bench/time_to_notice.py [-n 21]
+
+--baseline FILE adds an A/B of two builds of our banner.js in the same run: FILE (an earlier build, saved from
+/v1/demo/banner.js) and this checkout's, both served as static files by the page server, so only the script
+differs. A loaded machine moves every figure; the A/B ratio is what says whether a change made it slower.
 """
 
 import argparse
@@ -70,9 +74,9 @@ return window.__noticeAt ? [window.__noticeAt, script ? script.responseEnd : nul
 
 
 class PageServer:
-    """Serves the two bench pages and cookieconsent's files on a loopback port."""
+    """Serves the bench pages and cookieconsent's files on a loopback port (and two builds of ours, for an A/B)."""
 
-    def __init__(self, service, cc_dir):
+    def __init__(self, service, cc_dir, builds=None):
         files = {
             "/ours.html": ("text/html", PAGE.format(head=OURS_HEAD.format(service=service), content=CONTENT)),
             "/theirs.html": ("text/html", PAGE.format(head=THEIRS_HEAD, content=CONTENT)),
@@ -80,6 +84,10 @@ class PageServer:
             "/cc/cookieconsent.umd.js": ("text/javascript", (cc_dir / "dist/cookieconsent.umd.js").read_text()),
             "/cc/config.js": ("text/javascript", THEIRS_CONFIG),
         }
+        for name, body in (builds or {}).items():
+            head = f'<script src="/{name}/banner.js" async></script>'
+            files[f"/{name}.html"] = ("text/html", PAGE.format(head=head, content=CONTENT))
+            files[f"/{name}/banner.js"] = ("text/javascript", body)
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
@@ -123,14 +131,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--loads", type=int, default=21, help="loads per banner (default 21)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--baseline", type=Path, help="an earlier build of the demo banner.js, for an A/B")
     args = parser.parse_args(argv)
     cc_dir, cc_version = fetch("vanilla-cookieconsent@3")
     app = create_app({"DEMO": True, "SECRET_KEYS": ["bench-key-0123456789abcdef0123"]})
     service, service_url = serve_app(app)
-    pages = PageServer(service_url, cc_dir)
+    builds = {}
+    if args.baseline:
+        builds = {"baseline": args.baseline.read_text(encoding="utf-8"),
+                  "current": app.test_client().get("/v1/demo/banner.js").get_data(as_text=True)}
+    pages = PageServer(service_url, cc_dir, builds)
     browser = launch_chrome(extension=False)
     driver = browser.driver
-    samples = {"ours": [], "theirs": []}
+    samples = {"ours": [], "theirs": [], **{name: [] for name in builds}}
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -138,9 +151,13 @@ def main(argv=None):
         # One unmeasured load of each warms the browser and both servers.
         measure(driver, f"{pages.url}/ours.html", "/banner.js")
         measure(driver, f"{pages.url}/theirs.html", "cookieconsent.umd.js")
+        for name in builds:
+            measure(driver, f"{pages.url}/{name}.html", "/banner.js")
         for _ in range(args.loads):
             samples["ours"].append(measure(driver, f"{pages.url}/ours.html", "/banner.js"))
             samples["theirs"].append(measure(driver, f"{pages.url}/theirs.html", "cookieconsent.umd.js"))
+            for name in builds:
+                samples[name].append(measure(driver, f"{pages.url}/{name}.html", "/banner.js"))
     finally:
         browser.quit()
         pages.server.shutdown()
@@ -153,16 +170,24 @@ def main(argv=None):
                                        / result["theirs"]["navigation_to_visible_ms"], 2)
     result["ratio_script"] = round(result["ours"]["script_loaded_to_visible_ms"]
                                    / max(result["theirs"]["script_loaded_to_visible_ms"], 0.1), 2)
+    if builds:
+        result["current_vs_baseline"] = {
+            key: round(result["current"][key] / max(result["baseline"][key], 0.1), 2)
+            for key in ("navigation_to_visible_ms", "script_loaded_to_visible_ms")}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(f"median of {args.loads} first visits each, HTTP cache off, headless Chromium")
-        for who in ("ours", "theirs"):
+        for who in samples:
             row = result[who]
             print(f"{who:>7}: navigation start to notice visible {row['navigation_to_visible_ms']} ms; "
                   f"script downloaded to notice visible {row['script_loaded_to_visible_ms']} ms")
         print(f"ratio ours/theirs: {result['ratio_navigation']} (from navigation), "
               f"{result['ratio_script']} (from script downloaded)")
+        if builds:
+            ab = result["current_vs_baseline"]
+            print(f"current/baseline build: {ab['navigation_to_visible_ms']} (from navigation), "
+                  f"{ab['script_loaded_to_visible_ms']} (from script downloaded)")
     return 0
 
 

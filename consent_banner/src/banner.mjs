@@ -327,7 +327,7 @@ class ConsentBanner {
   }
 
   /**
-   * Build the notice and its confirmation once, in the visitor's language.
+   * Build the notice once, in the visitor's language.
    * @param {boolean} gpc - say that the browser's Global Privacy Control signal was honoured
    */
   #render (gpc) {
@@ -351,6 +351,13 @@ class ConsentBanner {
     for (const tracker of this.#notice.trackers) this.#renderTracker($trackers, tracker, text)
     this.#$notice = $notice
     this.#$region = $region
+    // Room at the end of the page, so its last line can scroll above the notice (WCAG 2.4.11).
+    this.#$spacer = createElement('div', document.body || $html)
+  }
+
+  /** Build the confirmation of a choice, when the first choice is made (not before: the notice shows sooner). */
+  #renderConfirmation () {
+    const text = this.#notice.text
     const [$confirmation, confirmationRoot] = this.#createHost('data-consent-confirmation')
     const $done = createElement('section', confirmationRoot)
     this.#$alert = createElement('p', $done, null, { role: 'alert', tabindex: '-1' })
@@ -358,8 +365,6 @@ class ConsentBanner {
     createButton($choices, text.change_settings, 'change')
     createButton($choices, text.hide, 'hide')
     this.#$confirmation = $confirmation
-    // Room at the end of the page, so its last line can scroll above the notice (WCAG 2.4.11).
-    this.#$spacer = createElement('div', document.body || $html)
   }
 
   /**
@@ -389,7 +394,7 @@ class ConsentBanner {
    */
   #show ({ gpc = false, focus = false } = {}) {
     if (!this.#$notice) this.#render(gpc)
-    this.#$confirmation.hidden = true
+    if (this.#$confirmation) this.#$confirmation.hidden = true
     this.#$notice.hidden = false
     this.#reserveSpace()
     if (focus) this.#$region.focus()
@@ -400,6 +405,7 @@ class ConsentBanner {
    * @param {string} message
    */
   #confirm (message) {
+    if (!this.#$confirmation) this.#renderConfirmation()
     this.#$notice.hidden = true
     this.#$confirmation.hidden = false
     this.#$alert.textContent = message
@@ -494,7 +500,7 @@ function initialise (data) {
   if (!$script?.src) return
   // A second copy of the script on the same page must not show a second notice.
   if ($html.hasAttribute(INITIALISED)) return
-  if (!data.notice) throw new ConsentDataError('no notice in banner.js')
+  if (!data.notice) throw new ConsentDataError('no notice')
   $html.setAttribute(INITIALISED, '')
   new ConsentBanner($script, data).start()
 }
