@@ -1,69 +1,57 @@
-"""The OpenAPI 3 document, generated from the marshmallow schemas so it cannot drift from the code."""
+"""The OpenAPI 3 document: each view documents its operations beside it, the marshmallow schemas its bodies.
+
+A view is marked with ``@documented(get={...})``; ``build_spec(app)`` hands every marked view to
+apispec's ``spec.path(view=...)`` (apispec-webframeworks' FlaskPlugin), which reads the path from the
+view's own URL rule. So a route cannot be documented under another path than the one it serves.
+"""
+
+from copy import deepcopy
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec_webframeworks.flask import FlaskPlugin
 
-from server.schemas import api as schemas
+from server.schemas.api import ErrorSchema
 
+OPERATIONS_ATTRIBUTE = "openapi_operations"
 AGENCY_PARAMETER = {"name": "agency_id", "in": "path", "required": True,
                     "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}}
+HTML_PAGE = {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}
 
 
-def _errors(*statuses):
-    return {str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
+def documented(**operations):
+    """Attach a view's OpenAPI operations by HTTP method (``get=``, ``post=``...); build_spec collects them."""
+    def attach(view):
+        setattr(view, OPERATIONS_ATTRIBUTE, {**getattr(view, OPERATIONS_ATTRIBUTE, {}), **operations})
+        return view
+    return attach
+
+
+def errors(*statuses):
+    """Responses in the one JSON error shape, for these statuses."""
+    return {str(status): {"description": "refused", "content": {"application/json": {"schema": ErrorSchema}}}
             for status in statuses}
 
 
-def _ok(schema, description="OK", status=200):
+def ok(schema, description="OK", status=200):
+    """A JSON response described by a schema (a class, or the name of a registered component)."""
     return {str(status): {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
-def build_spec(extra_schemas=(), extra_paths=()):
-    """Assemble the document once at start-up; blueprints add theirs as (name, schema) and (path, operations)."""
+def build_spec(app, extra_schemas=()):
+    """Assemble the document once at start-up from the app's documented views; extra_schemas: (name, schema)."""
     spec = APISpec(title="Commonwealth cookie-consent service", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[FlaskPlugin(), MarshmallowPlugin()],
                    info={"description": "Notice, opt-out and status for registered agency sites."})
-    for name, schema in (("Error", schemas.ErrorSchema), ("Notice", schemas.NoticeSchema),
-                         ("OptOutRequest", schemas.OptOutRequestSchema), ("OptOut", schemas.OptOutSchema),
-                         ("Withdraw", schemas.WithdrawSchema), ("Status", schemas.StatusSchema),
-                         ("Health", schemas.HealthSchema), *extra_schemas):
+    spec.components.schema("Error", schema=ErrorSchema)
+    for name, schema in extra_schemas:
         spec.components.schema(name, schema=schema)
-    spec.path(path="/v1/{agency_id}/notice", parameters=[AGENCY_PARAMETER], operations={"get": {
-        "summary": "The notice as data", "parameters": [{"in": "query", "schema": schemas.NoticeQuerySchema}],
-        "responses": {**_ok("Notice"), **_errors(404, 422)}}})
-    spec.path(path="/v1/{agency_id}/opt-out", parameters=[AGENCY_PARAMETER], operations={
-        "post": {"summary": "Record an opt-out; returns the session token",
-                 "requestBody": {"required": False, "content": {"application/json": {"schema": "OptOutRequest"}}},
-                 "responses": {**_ok("OptOut"), **_errors(400, 403, 404, 413, 415, 422)}},
-        "delete": {"summary": "Withdraw the opt-out", "responses": {**_ok("Withdraw"), **_errors(403, 404)}}})
-    spec.path(path="/v1/{agency_id}/status", parameters=[AGENCY_PARAMETER], operations={"get": {
-        "summary": "Whether this visitor is opted out (cookie consent_optout or X-Consent-Token; Sec-GPC)",
-        "parameters": [{"in": "header", "name": "X-Consent-Token", "required": False, "schema": {"type": "string"}},
-                       {"in": "header", "name": "Sec-GPC", "required": False, "schema": {"type": "string"}}],
-        "responses": {**_ok("Status"), **_errors(404)}}})
-    html = {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}
-    spec.path(path="/v1/{agency_id}/choices", parameters=[AGENCY_PARAMETER], operations={
-        "get": {"summary": "HTML page with a plain opt-out form, for visitors without JavaScript",
-                "responses": {**html, **_errors(404)}},
-        "post": {"summary": "The form's submission: records the choice in a session cookie",
-                 "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-                     "type": "object", "required": ["form_token", "choice"],
-                     "properties": {"form_token": {"type": "string"},
-                                    "choice": {"type": "string", "enum": ["opt-out", "opt-in"]}}}}}},
-                 "responses": {**html, **_errors(403, 404, 413, 422)}}})
-    spec.path(path="/v1/{agency_id}/banner.js", parameters=[AGENCY_PARAMETER], operations={"get": {
-        "summary": "The embeddable script with the agency's notice built in; strong ETag, gzip or brotli",
-        "responses": {"200": {"description": "JavaScript",
-                              "content": {"text/javascript": {"schema": {"type": "string"}}}},
-                      "304": {"description": "Not modified (If-None-Match)"}, **_errors(404)}}})
-    spec.path(path="/v1/{agency_id}/embed", parameters=[AGENCY_PARAMETER], operations={"get": {
-        "summary": "The snippet to paste, with the Subresource Integrity hash of the current script",
-        "parameters": [{"in": "query", "name": "format", "required": False,
-                        "schema": {"type": "string", "enum": ["json", "text"]}}],
-        "responses": {"200": {"description": "the snippet", "content": {
-            "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}},
-            **_errors(404, 422)}}})
-    spec.path(path="/healthz", operations={"get": {"summary": "Liveness", "responses": _ok("Health")}})
-    for path, operations in extra_paths:
-        spec.path(path=path, parameters=[AGENCY_PARAMETER] if "{agency_id}" in path else None, operations=operations)
+    for endpoint, view in app.view_functions.items():
+        operations = getattr(view, OPERATIONS_ATTRIBUTE, None)
+        if not operations:
+            continue
+        rule = next(app.url_map.iter_rules(endpoint))
+        parameters = [AGENCY_PARAMETER] if "<agency_id>" in rule.rule else None
+        # apispec mutates what it is given: each build gets its own copy of the view's operations.
+        spec.path(view=view, app=app, operations=deepcopy(operations), parameters=parameters)
     return spec.to_dict()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("server", "consent_banner", "extension")
+PACKAGES = ("server", "consent_banner", "extension", "monitoring")
 
 
 def modules_of(root: Path, packages=PACKAGES) -> dict:

@@ -1,10 +1,10 @@
 """The JSON API of one agency: its notice, the opt-out, and the visitor's status."""
 
 import json
+from functools import lru_cache
 
 from flask import Blueprint
 from flask import current_app
-from flask import jsonify
 from flask import request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -13,21 +13,43 @@ from server.bodies import json_object
 from server.bodies import load
 from server.cookies import token_from_request
 from server.notice import negotiate_lang
+from server.openapi import documented
+from server.openapi import errors
+from server.openapi import ok
 from server.registry import get_agency_or_404
 from server.schemas.api import NOTICE_QUERY
+from server.schemas.api import OPT_OUT
 from server.schemas.api import OPT_OUT_REQUEST
+from server.schemas.api import STATUS
+from server.schemas.api import WITHDRAW
+from server.schemas.api import NoticeQuerySchema
+from server.schemas.api import NoticeSchema
+from server.schemas.api import OptOutRequestSchema
+from server.schemas.api import OptOutSchema
+from server.schemas.api import StatusSchema
+from server.schemas.api import WithdrawSchema
 from server.static_delivery.answer import respond
 from server.static_delivery.representations import notice_served
 from server.tokens import get_tokens
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
 LANG_CACHE_LIMIT = 256
-# Every status answer there can be, serialised once: the endpoint is on every page view's path.
+
+
+def _body(schema, data):
+    """A response body through its schema (the one /openapi.json describes), as compact JSON bytes."""
+    return json.dumps(schema.dump(data), separators=(",", ":")).encode()
+
+
+# Built through the schemas once, at start-up: these endpoints are on every page view's path.
 STATUS_BODIES = {
-    (source, valid): json.dumps({"opted_out": source != "none", "source": source, "token_valid": valid},
-                                separators=(",", ":")).encode()
+    (source, valid): _body(STATUS, {"opted_out": source != "none", "source": source, "token_valid": valid})
     for source in ("token", "gpc", "none") for valid in (True, False)
 }
+WITHDRAW_BODY = _body(WITHDRAW, {"opted_out": False})
+# The opt-out answer around its token: the token is URL-safe base64 and dots, so it needs no JSON escaping.
+_TOKEN_MARK = "TOKEN"
+OPT_OUT_HEAD, OPT_OUT_TAIL = _body(OPT_OUT, {"opted_out": True, "token": _TOKEN_MARK}).split(_TOKEN_MARK.encode())
 
 
 def _no_store(response):
@@ -36,19 +58,15 @@ def _no_store(response):
     return response
 
 
+@lru_cache(maxsize=LANG_CACHE_LIMIT)
 def _lang_for(requested, accept_language):
     """negotiate_lang, remembered per distinct (lang, Accept-Language): browsers send few distinct values."""
-    cache = current_app.extensions.setdefault("lang_cache", {})
-    key = (requested, accept_language)
-    lang = cache.get(key)
-    if lang is None:
-        lang = negotiate_lang(requested, parse_accept_header(accept_language, LanguageAccept).values())
-        if len(cache) < LANG_CACHE_LIMIT:
-            cache[key] = lang
-    return lang
+    return negotiate_lang(requested, parse_accept_header(accept_language, LanguageAccept).values())
 
 
 @bp.get("/notice")
+@documented(get={"summary": "The notice as data", "parameters": [{"in": "query", "schema": NoticeQuerySchema}],
+                 "responses": {**ok(NoticeSchema), **errors(404, 422)}})
 def notice(agency_id):
     """The notice as data, in the visitor's language."""
     agency = get_agency_or_404(agency_id)
@@ -61,6 +79,10 @@ def notice(agency_id):
 
 
 @bp.post("/opt-out")
+@documented(post={"summary": "Record an opt-out; returns the session token",
+                  "requestBody": {"required": False,
+                                  "content": {"application/json": {"schema": OptOutRequestSchema}}},
+                  "responses": {**ok(OptOutSchema), **errors(400, 403, 404, 413, 415, 422)}})
 def opt_out(agency_id):
     """Record an opt-out by issuing a signed token; the service itself stores nothing."""
     agency = get_agency_or_404(agency_id)
@@ -68,19 +90,24 @@ def opt_out(agency_id):
     if body:
         load(OPT_OUT_REQUEST, body)
     token = get_tokens().issue(agency.id)
-    # The token is URL-safe base64 and dots: it needs no JSON escaping.
-    payload = b'{"opted_out":true,"token":"%s"}' % token.encode("ascii")
+    payload = OPT_OUT_HEAD + token.encode("ascii") + OPT_OUT_TAIL
     return _no_store(current_app.response_class(payload, mimetype=current_app.json.mimetype))
 
 
 @bp.delete("/opt-out")
+@documented(delete={"summary": "Withdraw the opt-out", "responses": {**ok(WithdrawSchema), **errors(403, 404)}})
 def withdraw(agency_id):
     """Opt back in: the banner drops its token; there is nothing to forget on the server."""
     get_agency_or_404(agency_id)
-    return _no_store(jsonify({"opted_out": False}))
+    return _no_store(current_app.response_class(WITHDRAW_BODY, mimetype=current_app.json.mimetype))
 
 
 @bp.get("/status")
+@documented(get={
+    "summary": "Whether this visitor is opted out (cookie consent_optout or X-Consent-Token; Sec-GPC)",
+    "parameters": [{"in": "header", "name": "X-Consent-Token", "required": False, "schema": {"type": "string"}},
+                   {"in": "header", "name": "Sec-GPC", "required": False, "schema": {"type": "string"}}],
+    "responses": {**ok(StatusSchema), **errors(404)}})
 def status(agency_id):
     """Whether this visitor counts as opted out, and why."""
     agency = get_agency_or_404(agency_id)

@@ -11,6 +11,8 @@ from werkzeug.http import parse_accept_header
 
 from consent_banner.build import build_all
 from server.errors import ApiError
+from server.openapi import documented
+from server.openapi import errors
 from server.notice import banner_notices
 from server.registry import REGISTRY_KEY
 from server.registry import get_agency_or_404
@@ -104,6 +106,10 @@ def _not_modified(header, etags):
 
 
 @bp.get("/banner.js")
+@documented(get={
+    "summary": "The embeddable script with the agency's notice built in; strong ETag, gzip or brotli",
+    "responses": {"200": {"description": "JavaScript", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+                  "304": {"description": "Not modified (If-None-Match)"}, **errors(404)}})
 def banner_js(agency_id):
     """The agency's notice, script and styles in one response: nothing else is fetched to show the notice."""
     served = _served_for(get_agency_or_404(agency_id))
@@ -127,6 +133,13 @@ def embed_snippet(agency, service, integrity):
 
 
 @bp.get("/embed")
+@documented(get={
+    "summary": "The snippet to paste, with the Subresource Integrity hash of the current script",
+    "parameters": [{"in": "query", "name": "format", "required": False,
+                    "schema": {"type": "string", "enum": ["json", "text"]}}],
+    "responses": {"200": {"description": "the snippet", "content": {
+        "application/json": {"schema": {"type": "object"}}, "text/plain": {"schema": {"type": "string"}}}},
+        **errors(404, 422)}})
 def embed(agency_id):
     """What to paste into the agency's pages (JSON, or text with ?format=text), pinned by an SRI hash."""
     agency = get_agency_or_404(agency_id)

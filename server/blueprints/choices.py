@@ -8,6 +8,9 @@ from flask import request
 from server.cookies import OPT_OUT_COOKIE
 from server.cookies import set_opt_out_cookie
 from server.errors import ApiError
+from server.openapi import HTML_PAGE
+from server.openapi import documented
+from server.openapi import errors
 from server.notice import build_notice
 from server.notice import negotiate_lang
 from server.notice import text_direction
@@ -39,6 +42,8 @@ def _render(agency, opted_out, message=None, status=200):
 
 
 @bp.get("/choices")
+@documented(get={"summary": "HTML page with a plain opt-out form, for visitors without JavaScript",
+                 "responses": {**HTML_PAGE, **errors(404)}})
 def show(agency_id):
     """The notice and the current choice, with a form that works without scripts."""
     agency = get_agency_or_404(agency_id)
@@ -48,6 +53,13 @@ def show(agency_id):
 
 
 @bp.post("/choices")
+@documented(post={
+    "summary": "The form's submission: records the choice in a session cookie",
+    "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["form_token", "choice"],
+        "properties": {"form_token": {"type": "string"},
+                       "choice": {"type": "string", "enum": ["opt-out", "opt-in"]}}}}}},
+    "responses": {**HTML_PAGE, **errors(403, 404, 413, 422)}})
 def choose(agency_id):
     """Record the choice from the form; a form token proves the form came from this service."""
     agency = get_agency_or_404(agency_id)

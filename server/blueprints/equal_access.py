@@ -22,14 +22,15 @@ from server.errors import error_response
 from server.registry import REGISTRY_KEY
 from server.registry import AgencyConfigError
 from server.registry import get_agency_or_404
+from server.openapi import documented
+from server.schemas.equal_access import EQUAL_ACCESS_OPERATION
 from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
-from server.schemas.equal_access import OPENAPI_PATHS
 from server.schemas.equal_access import OPENAPI_SCHEMAS
 from server.tokens import get_tokens
 
 bp = Blueprint("equal_access", __name__, url_prefix="/v1/<agency_id>")
 EXTENSION_KEY = "equal_access"
-__all__ = ["OPENAPI_PATHS", "OPENAPI_SCHEMAS", "bp", "init_app"]
+__all__ = ["OPENAPI_SCHEMAS", "bp", "init_app"]
 
 # Refusals of the URL itself, whatever the rule it broke: the message says which.
 _URL_REFUSALS = frozenset({
@@ -93,6 +94,7 @@ def _refusal(refusal, urls, single):
 
 @bp.post("/equal-access")
 @requires("qa", "admin")
+@documented(post=EQUAL_ACCESS_OPERATION)
 def equal_access(agency_id):
     """Fetch each page as a visitor who did not opt out and as one who did; compare what they got."""
     agency = get_agency_or_404(agency_id)

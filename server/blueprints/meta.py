@@ -4,7 +4,11 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 
+from server.openapi import documented
+from server.openapi import ok
 from server.registry import get_registry
+from server.schemas.api import HEALTH
+from server.schemas.api import HealthSchema
 
 
 bp = Blueprint("meta", __name__)
@@ -13,9 +17,10 @@ GPC_STATEMENT = {"gpc": True, "lastUpdate": "2026-11-23"}
 
 
 @bp.get("/healthz")
+@documented(get={"summary": "Liveness", "responses": ok(HealthSchema)})
 def healthz():
     """For load balancers: the process is up and its registry loaded."""
-    response = jsonify({"status": "ok", "agencies": len(get_registry().agencies)})
+    response = jsonify(HEALTH.dump({"status": "ok", "agencies": len(get_registry().agencies)}))
     response.headers["Cache-Control"] = "no-store"
     return response
 

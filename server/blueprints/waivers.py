@@ -3,8 +3,10 @@
 from flask import Blueprint
 from flask import jsonify
 
+from server.console.api_waivers_openapi import PUBLIC_WAIVERS
 from server.db import get_session
 from server.models.clock import today
+from server.openapi import documented
 from server.registry import get_agency_or_404
 from server.waivers.serialise import public_view
 from server.waivers.workflow import in_force
@@ -13,6 +15,7 @@ bp = Blueprint("waivers", __name__, url_prefix="/v1/<agency_id>")
 
 
 @bp.get("/waivers")
+@documented(get=PUBLIC_WAIVERS)
 def waivers_in_force(agency_id):
     """Public and anonymous, read from the database; no visitor's page depends on it."""
     agency = get_agency_or_404(agency_id)

@@ -8,7 +8,6 @@ from server.console import api_waivers
 
 SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"
 OPENAPI_SCHEMAS = api_waivers.OPENAPI_SCHEMAS
-OPENAPI_PATHS = api_waivers.OPENAPI_PATHS
 
 
 def init_app(app):

@@ -86,24 +86,23 @@ OPENAPI_SCHEMAS = (
     ("WaiverRecommend", RecommendSchema), ("WaiverLegalReview", LegalReviewSchema), ("WaiverDecide", DecideSchema),
     ("WaiverWithdraw", WithdrawSchema), ("PublicWaiverList", PublicWaiverListSchema),
 )
-OPENAPI_PATHS = (
-    ("/console/api/waivers", {
-        "get": {"summary": "Waivers the caller may see (any staff role)",
-                "parameters": [{"name": "agency", "in": "query", "required": False, "schema": {"type": "string"}},
-                               {"name": "state", "in": "query", "required": False,
-                                "schema": {"type": "string", "enum": list(STATES)}}],
-                "responses": {**_json("WaiverList"), **_errors(401, 403, 422, 503)}},
-        "post": {"summary": "File a waiver request (role requester): complete, attested, lead time ahead",
-                 "requestBody": _body("WaiverRequest"),
-                 "responses": {**_json("Waiver", "filed", 201), **_errors(400, 401, 403, 415, 422, 503)}}}),
-    ("/console/api/waivers/{waiver_id}", {
-        "get": {"summary": "One waiver: every field, its state today and its trail", "parameters": [WAIVER_ID],
-                "responses": {**_json("Waiver"), **_errors(401, 403, 404, 503)}}}),
-    *((f"/console/api/waivers/{{waiver_id}}/{step}", {
-        "post": {"summary": summary, "parameters": [WAIVER_ID], "requestBody": _body(schema),
-                 "responses": {**_json("Waiver"), **_errors(400, 401, 403, 404, 409, 415, 422, 503)}}})
-      for step, schema, summary in _STEP_DOCS),
-    ("/v1/{agency_id}/waivers", {"get": {
-        "summary": "The agency's waivers in force today: scope and dates only (public)",
-        "responses": {**_json("PublicWaiverList"), **_errors(404, 503)}}}),
-)
+# The operations each view carries (server/openapi.py `documented`), so each is written beside its route.
+LIST_WAIVERS = {
+    "summary": "Waivers the caller may see (any staff role)",
+    "parameters": [{"name": "agency", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "state", "in": "query", "required": False,
+                    "schema": {"type": "string", "enum": list(STATES)}}],
+    "responses": {**_json("WaiverList"), **_errors(401, 403, 422, 503)}}
+FILE_WAIVER = {
+    "summary": "File a waiver request (role requester): complete, attested, lead time ahead",
+    "requestBody": _body("WaiverRequest"),
+    "responses": {**_json("Waiver", "filed", 201), **_errors(400, 401, 403, 415, 422, 503)}}
+SHOW_WAIVER = {
+    "summary": "One waiver: every field, its state today and its trail", "parameters": [WAIVER_ID],
+    "responses": {**_json("Waiver"), **_errors(401, 403, 404, 503)}}
+STEPS = {step: {"summary": summary, "parameters": [WAIVER_ID], "requestBody": _body(schema),
+                "responses": {**_json("Waiver"), **_errors(400, 401, 403, 404, 409, 415, 422, 503)}}
+         for step, schema, summary in _STEP_DOCS}
+PUBLIC_WAIVERS = {
+    "summary": "The agency's waivers in force today: scope and dates only (public)",
+    "responses": {**_json("PublicWaiverList"), **_errors(404, 503)}}

@@ -83,3 +83,9 @@ class HealthSchema(Schema):
 
 NOTICE_QUERY = NoticeQuerySchema()
 OPT_OUT_REQUEST = OptOutRequestSchema()
+# The public answers are dumped through these, so they are what /openapi.json says they are.
+NOTICE = NoticeSchema()
+OPT_OUT = OptOutSchema()
+WITHDRAW = WithdrawSchema()
+STATUS = StatusSchema()
+HEALTH = HealthSchema()

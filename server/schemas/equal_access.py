@@ -81,27 +81,25 @@ REQUEST_BODY = {
     "allOf": [{"$ref": "#/components/schemas/EqualAccessRequest"}],
     "oneOf": [{"required": ["url"]}, {"required": ["urls"]}],
 }
-# For apispec: component schemas by name, and the path with its operation.
+# For apispec: component schemas by name, and the operation the view carries (server/openapi.py documented).
 OPENAPI_SCHEMAS = (
     ("EqualAccessRequest", EqualAccessRequestSchema),
     ("EqualAccessResult", EqualAccessResultSchema),
 )
-OPENAPI_PATHS = (
-    ("/v1/{agency_id}/equal-access", {"post": {
-        "summary": "Check that visitors who opt out get the same content (1.3.3); staff: qa or admin",
-        "description": (
-            "Fetches each page twice, as a visitor who did not opt out and as one who did (cookie "
-            "consent_optout with a fresh token, and Sec-GPC: 1), and compares headings, text, links, forms, "
-            "images, media, iframes, status and final URL. Only URLs on the agency's configured origins; "
-            "redirects only within them; time, size and request limits. Refusals are 422 with a code: "
-            "url_not_allowed, redirect_not_allowed, page_unreachable, page_timeout, page_too_large, "
-            "too_many_redirects, request_limit."
-        ),
-        "requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_BODY}}},
-        "responses": {
-            "200": {"description": "the comparison", "content": {"application/json": {"schema": "EqualAccessResult"}}},
-            **{str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
-               for status in (400, 401, 403, 404, 413, 415, 422)},
-        },
-    }}),
-)
+EQUAL_ACCESS_OPERATION = {
+    "summary": "Check that visitors who opt out get the same content (1.3.3); staff: qa or admin",
+    "description": (
+        "Fetches each page twice, as a visitor who did not opt out and as one who did (cookie "
+        "consent_optout with a fresh token, and Sec-GPC: 1), and compares headings, text, links, forms, "
+        "images, media, iframes, status and final URL. Only URLs on the agency's configured origins; "
+        "redirects only within them; time, size and request limits. Refusals are 422 with a code: "
+        "url_not_allowed, redirect_not_allowed, page_unreachable, page_timeout, page_too_large, "
+        "too_many_redirects, request_limit."
+    ),
+    "requestBody": {"required": True, "content": {"application/json": {"schema": REQUEST_BODY}}},
+    "responses": {
+        "200": {"description": "the comparison", "content": {"application/json": {"schema": "EqualAccessResult"}}},
+        **{str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
+           for status in (400, 401, 403, 404, 413, 415, 422)},
+    },
+}
