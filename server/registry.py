@@ -62,6 +62,7 @@ class Agency:
     equal_access_ignore: tuple
     monitoring: Monitoring | None = None
     readability_max_grade: float | None = None
+    secretariat: str | None = None
 
     def allows_origin(self, origin):
         """Whether a browser Origin header names one of this agency's sites."""
@@ -90,6 +91,7 @@ def _agency_from(data):
         equal_access_ignore=tuple(data["equal_access_ignore"]),
         monitoring=_monitoring_from(data["monitoring"], data["origins"][0].rstrip("/")),
         readability_max_grade=data["readability_max_grade"],
+        secretariat=data["secretariat"],
     )
 
 

@@ -17,6 +17,8 @@ from server.auth.identity import sign_out
 
 bp = Blueprint("console_auth", __name__, url_prefix="/console")
 CONSOLE_LINKS_KEY = "console_links"
+# A view another module registers to be the landing page (the monitoring dashboard does).
+CONSOLE_HOME_KEY = "console_home"
 
 
 def _safe_next(target):
@@ -55,8 +57,9 @@ def logout():
 @bp.get("/")
 @requires()
 def home():
-    """Where staff land after signing in: who they are and what they may open."""
-    return render_template("console/home.html")
+    """Where staff land after signing in: the monitoring dashboard when registered, else what they may open."""
+    dashboard = current_app.extensions.get(CONSOLE_HOME_KEY)
+    return dashboard() if dashboard is not None else render_template("console/home.html")
 
 
 def template_globals():

@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask import render_template
 
 from server.auth.views import CONSOLE_LINKS_KEY
+from server.console import dashboard
 from server.console import pages_list
 from server.console import pages_request
 from server.console import pages_waiver
@@ -22,6 +23,7 @@ def error_page(error):
 
 
 def init_app(app):
-    """Register the pages and the landing page's link to them."""
+    """Register the pages and the landing page's link to them; the monitoring pages come with them."""
     app.register_blueprint(bp)
     app.extensions.setdefault(CONSOLE_LINKS_KEY, []).append(("Waivers", "waiver_pages.list.index"))
+    dashboard.init_app(app)

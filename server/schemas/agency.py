@@ -104,6 +104,8 @@ class AgencySchema(Schema):
 
     id = fields.String(required=True, validate=validators.slug)
     name = _text(200, required=True)
+    # The executive office the agency reports to (e.g. "EOHHS"): the monitoring dashboard filters by it.
+    secretariat = _text(100, load_default=None)
     origins = fields.List(fields.String(validate=validators.origin), required=True,
                           validate=validate.Length(min=1, max=20))
     privacy_policy_url = fields.String(required=True, validate=validators.web_url)

@@ -1,0 +1,121 @@
+"""The monitoring dashboard: agencies × clauses at /console/, an agency's history, a run's full report."""
+
+from datetime import timedelta
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import render_template
+from flask import request
+
+from server.auth import current_user
+from server.auth import requires
+from server.auth.roles import READERS
+from server.auth.views import CONSOLE_HOME_KEY
+from server.console import dashboard_queries as queries
+from server.console import dashboard_api
+from server.console import statement_pages
+from server.console.dashboard_chart import chart
+from server.console.dashboard_filters import matrix_filters
+from server.console.dashboard_queries import CLAUSE_NAMES
+from server.console.dashboard_queries import VERDICT_WORDS
+from server.db import get_session
+from server.errors import ApiError
+from monitoring.screenshots import screenshot_bytes
+from monitoring.settings import settings_for
+from server.auth.decorators import require_agency
+from server.models.clock import utcnow
+from server.models.monitoring import MonitoringRun
+from server.models.monitoring import Screenshot
+from server.registry import get_registry
+from server.waivers import workflow
+
+bp = Blueprint("dashboard", __name__, url_prefix="/console")
+
+
+@bp.app_template_filter("verdict_words")
+def verdict_words(verdict):
+    """A verdict as a reader says it ("Not checked" for none)."""
+    return VERDICT_WORDS.get(verdict, verdict)
+
+
+@bp.app_template_filter("clause_name")
+def clause_name(clause):
+    """A clause's number with what it asks, e.g. "2.2 Cookie lifetime at most 2 years"."""
+    return f"{clause} {CLAUSE_NAMES[clause]}" if clause in CLAUSE_NAMES else clause
+
+
+@bp.errorhandler(ApiError)
+def error_page(error):
+    """A refusal as a console page a person can read; the status is kept."""
+    return render_template("console/dashboard_error.html", error=error), error.status
+
+
+def waivers_in_force(db, agency_ids):
+    """The waivers in force today for these agencies, agency by agency."""
+    return [(agency_id, waiver) for agency_id in agency_ids for waiver in workflow.in_force(db, agency_id)]
+
+
+@requires(*READERS)
+def index():
+    """The matrix: each visible agency's newest verdict per clause, in words and colour, and waivers in force."""
+    user, db, registry = current_user(), get_session(), get_registry()
+    try:
+        chosen = matrix_filters(request.args, registry, user)
+    except ApiError as error:
+        # This view is served by the auth blueprint (/console/): its refusals get this module's page here.
+        return error_page(error)
+    agencies = queries.visible_agencies(registry, user, chosen["secretariat"] or None)
+    rows, columns = queries.matrix(db, agencies, chosen["clause"] or None, chosen["failing"])
+    filtered = bool(chosen["secretariat"] or chosen["clause"] or chosen["failing"])
+    return render_template("console/dashboard.html", rows=rows, columns=columns, chosen=chosen,
+                           clauses=CLAUSE_NAMES, filtered=filtered,
+                           waivers=waivers_in_force(db, [agency.id for agency in agencies]))
+
+
+@bp.get("/agencies/<agency_id>")
+@requires(*READERS)
+def agency(agency_id):
+    """One agency: its history over the last year as a chart, its runs newest first, its waivers in force."""
+    user, db = current_user(), get_session()
+    runs = queries.agency_runs(db, user, agency_id)
+    the_agency = get_registry().agencies.get(agency_id)
+    if the_agency is None and not runs:
+        raise ApiError(404, "not_found", "There is nothing at this address.")
+    end = utcnow()
+    drawn = chart(runs, end - timedelta(days=queries.HISTORY_DAYS), end)
+    return render_template("console/dashboard_agency.html", agency=the_agency, agency_id=agency_id,
+                           runs=list(reversed(runs)), chart=drawn, waivers=waivers_in_force(db, [agency_id]),
+                           may_sign=user.has_role("iso"))
+
+
+@bp.get("/runs/<run_id>")
+@requires(*READERS)
+def run(run_id):
+    """A run's full report: every page, every finding with its reason and evidence, its screenshots."""
+    the_run = queries.get_run(get_session(), current_user(), run_id)
+    the_agency = get_registry().agencies.get(the_run.agency_id)
+    return render_template("console/dashboard_run.html", run=the_run, agency=the_agency)
+
+
+@bp.get("/screenshots/<int:shot_id>")
+@requires(*READERS)
+def screenshot(shot_id):
+    """A stored screenshot's PNG, for staff who may see its agency."""
+    db = get_session()
+    shot = db.get(Screenshot, shot_id)
+    if shot is None:
+        raise ApiError(404, "not_found", "There is nothing at this address.")
+    require_agency(current_user(), db.get(MonitoringRun, shot.run_id).agency_id)
+    png = screenshot_bytes(settings_for(current_app), shot)
+    if png is None:
+        raise ApiError(404, "not_found", "This screenshot is past its retention period.")
+    return Response(png, mimetype=shot.media_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+def init_app(app):
+    """Register the pages; the console's landing page becomes the matrix."""
+    app.register_blueprint(bp)
+    app.register_blueprint(dashboard_api.bp)
+    app.register_blueprint(statement_pages.bp)
+    app.extensions[CONSOLE_HOME_KEY] = index

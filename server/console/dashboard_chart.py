@@ -1,0 +1,81 @@
+"""An agency's history as a chart: one band per clause, time across, a run of equal verdicts drawn as one bar.
+
+Made on the server as plain numbers for an inline SVG (no script, nothing to download); equal verdicts in a
+row are merged, so a year of daily runs is a handful of bars per clause, not 365.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.console.dashboard_queries import CLAUSE_NAMES
+from server.console.dashboard_queries import ordered_clauses
+
+WIDTH = 720  # drawing width of the time axis, in SVG units
+LABEL_WIDTH = 250
+BAND = 26
+TICKS = 6
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Consecutive runs with the same verdict of one clause."""
+
+    x: float
+    width: float
+    verdict: str
+    first: datetime
+    last: datetime
+    runs: int
+
+
+@dataclass(frozen=True)
+class Band:
+    """One clause's row of bars."""
+
+    clause: str
+    name: str
+    y: int
+    bars: tuple
+
+
+def _x(moment, start, span):
+    return round((moment - start).total_seconds() / span * WIDTH, 2)
+
+
+def bands(runs, start, end):
+    """The chart's bands for runs (oldest first) between start and end; a clause a run lacks breaks its bar."""
+    span = max((end - start).total_seconds(), 1)
+    finished = [run for run in runs if run.verdicts]
+    clauses = ordered_clauses(clause for run in finished for clause in run.verdicts)
+    edges = [_x(run.started_at, start, span) for run in finished] + [WIDTH]
+    result = []
+    for row, clause in enumerate(clauses):
+        bars, open_bar = [], None
+        for index, run in enumerate(finished):
+            verdict = run.verdicts.get(clause)
+            if open_bar and open_bar["verdict"] == verdict:
+                open_bar.update(last=run.started_at, runs=open_bar["runs"] + 1, end=edges[index + 1])
+                continue
+            if open_bar and open_bar["verdict"]:
+                bars.append(open_bar)
+            open_bar = {"verdict": verdict, "first": run.started_at, "last": run.started_at, "runs": 1,
+                        "x": edges[index], "end": edges[index + 1]}
+        if open_bar and open_bar["verdict"]:
+            bars.append(open_bar)
+        drawn = tuple(Bar(x=bar["x"], width=max(round(bar["end"] - bar["x"], 2), 1.5), verdict=bar["verdict"],
+                          first=bar["first"], last=bar["last"], runs=bar["runs"]) for bar in bars)
+        result.append(Band(clause=clause, name=CLAUSE_NAMES.get(clause, clause), y=row * BAND, bars=drawn))
+    return result
+
+
+def ticks(start, end):
+    """Dates along the time axis, evenly spaced: (x, label)."""
+    return [(round(index * WIDTH / (TICKS - 1), 2),
+             (start + (end - start) * index / (TICKS - 1)).strftime("%Y-%m-%d")) for index in range(TICKS)]
+
+
+def chart(runs, start, end):
+    """Everything the SVG template draws."""
+    drawn = bands(runs, start, end)
+    return {"bands": drawn, "ticks": ticks(start, end), "width": WIDTH, "label_width": LABEL_WIDTH, "band": BAND,
+            "height": max(len(drawn), 1) * BAND + 30}

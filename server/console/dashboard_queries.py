@@ -1,0 +1,114 @@
+"""What the dashboard reads from the monitoring history: few queries, each served by an index.
+
+The matrix reads one row per agency (its newest finished run, whose `verdicts` hold the worst verdict of each
+clause), the agency page one agency's runs over a period, the run page one run's pages and findings.
+"""
+
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from server.auth.decorators import require_agency
+from server.errors import ApiError
+from server.models.clock import utcnow
+from server.models.monitoring import Finding
+from server.models.monitoring import MonitoredPage
+from server.models.monitoring import MonitoringRun
+
+# The policy's clauses in the order a reader meets them; clauses a newer consent-qa adds come after, sorted.
+CLAUSE_ORDER = ("1.1", "1.3.1", "1.3.2", "1.3.3", "1.3.3-gpc", "equal-access", "2.1", "2.2", "2.5")
+CLAUSE_NAMES = {
+    "1.1": "Privacy policy readable",
+    "1.3.1": "Third-party cookies declared",
+    "1.3.2": "Notice visible",
+    "1.3.3": "Opt-out works",
+    "1.3.3-gpc": "Global Privacy Control honoured",
+    "equal-access": "Same content after opting out",
+    "2.1": "No persistent cookies on Commonwealth domains",
+    "2.2": "Cookie lifetime at most 2 years",
+    "2.5": "No permanent outside cookies",
+}
+VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", None: "Not checked"}
+HISTORY_DAYS = 365
+
+
+def ordered_clauses(seen):
+    """The clauses to show as columns: the known ones present, in policy order, then any others."""
+    seen = set(seen)
+    return [clause for clause in CLAUSE_ORDER if clause in seen] + sorted(seen - set(CLAUSE_ORDER))
+
+
+def visible_agencies(registry, user, secretariat=None):
+    """The agencies this user may see (an agency-limited iso: only theirs), optionally of one secretariat."""
+    agencies = [agency for agency in registry.agencies.values() if user.sees_agency(agency.id)]
+    if secretariat:
+        agencies = [agency for agency in agencies if (agency.secretariat or "") == secretariat]
+    return sorted(agencies, key=lambda agency: agency.name.lower())
+
+
+def latest_runs(db, agency_ids):
+    """{agency id: its newest finished run} for these agencies, in one query."""
+    if not agency_ids:
+        return {}
+    newest = (select(MonitoringRun.agency_id, func.max(MonitoringRun.started_at).label("started_at"))
+              .where(MonitoringRun.state == "done", MonitoringRun.agency_id.in_(agency_ids))
+              .group_by(MonitoringRun.agency_id).subquery())
+    rows = db.scalars(select(MonitoringRun).join(newest, (MonitoringRun.agency_id == newest.c.agency_id)
+                                                 & (MonitoringRun.started_at == newest.c.started_at)))
+    return {run.agency_id: run for run in rows}
+
+
+def matrix(db, agencies, clause=None, failing_only=False):
+    """Rows of (agency, newest run or None, {clause: verdict}) and the clause columns, filters applied."""
+    runs = latest_runs(db, [agency.id for agency in agencies])
+    rows = [(agency, runs.get(agency.id), dict((runs[agency.id].verdicts or {}) if agency.id in runs else {}))
+            for agency in agencies]
+    columns = ordered_clauses(clause_name for _agency, _run, verdicts in rows for clause_name in verdicts)
+    if clause:
+        columns = [clause]
+    if failing_only:
+        rows = [row for row in rows if any(row[2].get(column) == "fail" for column in columns)]
+    return rows, columns
+
+
+def agency_runs(db, user, agency_id, days=HISTORY_DAYS, now=None):
+    """The agency's runs of the last `days` days, oldest first (404 for an agency the user may not see)."""
+    require_agency(user, agency_id)
+    since = (now or utcnow()) - timedelta(days=days)
+    return list(db.scalars(select(MonitoringRun).where(MonitoringRun.agency_id == agency_id,
+                                                       MonitoringRun.started_at >= since)
+                           .order_by(MonitoringRun.started_at)))
+
+
+def runs_between(db, agency_id, start: datetime, end: datetime):
+    """The agency's finished runs started in [start, end), oldest first."""
+    return list(db.scalars(select(MonitoringRun).where(MonitoringRun.agency_id == agency_id,
+                                                       MonitoringRun.state == "done",
+                                                       MonitoringRun.started_at >= start,
+                                                       MonitoringRun.started_at < end)
+                           .order_by(MonitoringRun.started_at)))
+
+
+def get_run(db, user, run_id):
+    """One run with its pages, findings and screenshots loaded; 404 when absent or not the user's agency."""
+    try:
+        number = int(run_id)
+    except (TypeError, ValueError):
+        raise ApiError(404, "not_found", "There is nothing at this address.") from None
+    run = db.scalar(select(MonitoringRun).where(MonitoringRun.id == number)
+                    .options(selectinload(MonitoringRun.pages).selectinload(MonitoredPage.findings),
+                             selectinload(MonitoringRun.pages).selectinload(MonitoredPage.screenshots)))
+    if run is None:
+        raise ApiError(404, "not_found", "There is nothing at this address.")
+    require_agency(user, run.agency_id)
+    return run
+
+
+def findings_between(db, agency_id, start: datetime, end: datetime):
+    """Every finding of the agency checked in [start, end), oldest first (the statement's detail)."""
+    return list(db.scalars(select(Finding).where(Finding.agency_id == agency_id, Finding.checked_at >= start,
+                                                 Finding.checked_at < end)
+                           .order_by(Finding.checked_at, Finding.id)))

@@ -1,0 +1,132 @@
+"""A statement of compliance for an agency and period, assembled from the monitoring history.
+
+The same content is shown as HTML (for print), rendered as PDF, and digested: an ISO's signature keeps the
+digest of what was signed, so a later change of history shows as "the signed statement no longer matches".
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from server.auth.decorators import require_agency
+from server.console import dashboard_queries as queries
+from server.console.dashboard_chart import bands
+from server.errors import ApiError
+from server.models.clock import today as commonwealth_today
+from server.models.monitoring import Finding
+from server.models.monitoring import MonitoredPage
+from server.models.monitoring import MonitoringRun
+from server.models.monitoring import StatementSignature
+from server.models.waivers import Waiver
+from server.waivers import workflow
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660
+
+
+@dataclass
+class Statement:
+    """Everything a statement says, in the order it says it."""
+
+    agency_id: str
+    agency_name: str
+    secretariat: str | None
+    period_from: date
+    period_to: date
+    runs: int
+    pages: list  # (url, times checked, last checked)
+    clauses: list  # chart bands: each clause's bars of equal verdicts over the period
+    waivers: list
+    open_failures: list
+    signatures: list = field(default_factory=list)
+
+    def digest(self):
+        """sha256 of the statement's content (not its signatures): what an ISO's signature vouches for."""
+        content = {
+            "agency": self.agency_id, "from": self.period_from.isoformat(), "to": self.period_to.isoformat(),
+            "runs": self.runs, "pages": [[url, count] for url, count, _last in self.pages],
+            "clauses": [[band.clause, [[bar.verdict, bar.first.isoformat(), bar.last.isoformat(), bar.runs]
+                                       for bar in band.bars]] for band in self.clauses],
+            "waivers": [waiver.id for waiver in self.waivers],
+            "open_failures": [[finding.url, finding.clause, finding.reason] for finding in self.open_failures],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _day(args, name, default):
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "invalid", f"{name}: {raw!r} is not a date (YYYY-MM-DD).", name) from None
+
+
+def period(args, today=None):
+    """The period asked for by ?from=&to= (default: the 90 days up to today); a bad one is a 422 naming it."""
+    end = _day(args, "to", today or commonwealth_today())
+    start = _day(args, "from", end - timedelta(days=DEFAULT_DAYS - 1))
+    if start > end:
+        raise ApiError(422, "invalid", f"from: {start.isoformat()!r} is after to ({end.isoformat()}).", "from")
+    if (end - start).days >= MAX_DAYS:
+        raise ApiError(422, "invalid", f"from: {start.isoformat()!r} is more than {MAX_DAYS} days before to.", "from")
+    return start, end
+
+
+def _bounds(start, end):
+    """The period's days as UTC instants [first midnight, midnight after the last day)."""
+    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+
+
+def _waivers_in_force_during(db, agency_id, start, end):
+    """The agency's waivers in force on at least one day of the period."""
+    waivers = db.scalars(select(Waiver).where(Waiver.agency_id == agency_id, Waiver.starts <= end)
+                         .order_by(Waiver.id)).all()
+    return [waiver for waiver in waivers if (waiver.ends is None or waiver.ends >= start)
+            and workflow.state(waiver, max(start, waiver.starts)) == "in-force"]
+
+
+def build(db, user, agency_id, agency, start, end):
+    """The statement of `agency_id` for the days start..end (404 for an agency outside the user's)."""
+    require_agency(user, agency_id)
+    low, high = _bounds(start, end)
+    runs = queries.runs_between(db, agency_id, low, high)
+    pages = db.execute(select(MonitoredPage.url, func.count(), func.max(MonitoredPage.checked_at))
+                       .join(MonitoringRun).where(MonitoringRun.agency_id == agency_id,
+                                                  MonitoringRun.started_at >= low, MonitoringRun.started_at < high,
+                                                  MonitoredPage.state == "done")
+                       .group_by(MonitoredPage.url).order_by(MonitoredPage.url)).all()
+    open_failures = []
+    if runs:
+        open_failures = list(db.scalars(select(Finding).where(Finding.run_id == runs[-1].id, Finding.verdict == "fail")
+                                        .order_by(Finding.url, Finding.clause)))
+    signatures = list(db.scalars(select(StatementSignature).where(
+        StatementSignature.agency_id == agency_id, StatementSignature.period_from == start,
+        StatementSignature.period_to == end).order_by(StatementSignature.signed_at)))
+    return Statement(agency_id=agency_id, agency_name=agency.name if agency else agency_id,
+                     secretariat=agency.secretariat if agency else None, period_from=start, period_to=end,
+                     runs=len(runs), pages=[tuple(row) for row in pages], clauses=bands(runs, low, high),
+                     waivers=_waivers_in_force_during(db, agency_id, start, end), open_failures=open_failures,
+                     signatures=signatures)
+
+
+def sign(db, user, statement, digest, title, notes):
+    """Record the ISO's signature of exactly this statement; a digest from an older view is a 409."""
+    if digest != statement.digest():
+        raise ApiError(409, "changed", "The history of this period changed since the statement was opened: "
+                                       "open it again, read it, then sign.", "digest")
+    signature = StatementSignature(agency_id=statement.agency_id, period_from=statement.period_from,
+                                   period_to=statement.period_to, signer_id=user.id, title=title or None,
+                                   notes=notes or None, digest=digest)
+    db.add(signature)
+    db.commit()
+    return signature
