@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser postgres redis install bench bench-serve chaos fuzz-long
+.PHONY: run test browser postgres pango redis install bench bench-serve chaos fuzz-long
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,14 @@ redis:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server; \
 	fi
 
+# Debian's Pango (with HarfBuzz and fontconfig), which WeasyPrint loads to render statements of compliance as PDF.
+pango:
+	@if ! /sbin/ldconfig -p | grep -q 'libpango-1.0.so.0' || ! /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
+		echo "installing Debian's pango"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
+	fi
+
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
@@ -56,7 +64,7 @@ $(ESBUILD): consent_banner/package-lock.json
 banner: $(ESBUILD)
 	node consent_banner/build.mjs
 
-run: $(STAMP)
+run: $(STAMP) pango
 	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service db upgrade
 	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
@@ -66,7 +74,7 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser postgres redis $(AXE) $(ESBUILD) $(QA_NPM)
+test: $(STAMP) browser postgres redis pango $(AXE) $(ESBUILD) $(QA_NPM)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).
