@@ -65,14 +65,19 @@ def demo_admin():
     click.echo(f"staff console: sign in at /console/login as {DEMO_ADMIN} with the password {password}")
 
 
+def _user_named(db, name):
+    user = accounts.find_user(db, name)
+    if user is None:
+        raise click.ClickException(f"name {name!r}: no such account")
+    return user
+
+
 @tokens_group.command("create", help="Print a new API token for NAME on the last line (stored hashed; shown once).")
 @click.argument("name")
 def create_token(name):
     """The token is printed once: only its hash is kept."""
     with session_for(current_app) as db:
-        user = accounts.find_user(db, name)
-        if user is None:
-            raise click.ClickException(f"name {name!r}: no such account")
+        user = _user_named(db, name)
         row, token = accounts.create_token(db, user)
         db.commit()
         click.echo(f"token {row.id} for {user.name} (roles {', '.join(sorted(user.role_names))}); "
@@ -96,9 +101,6 @@ def revoke_token(token_id):
 def list_tokens(name):
     """Ids and dates only: the tokens themselves are not kept."""
     with session_for(current_app) as db:
-        user = accounts.find_user(db, name)
-        if user is None:
-            raise click.ClickException(f"name {name!r}: no such account")
-        for row in user.tokens:
+        for row in _user_named(db, name).tokens:
             revoked = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "live"
             click.echo(f"{row.id}\tcreated {row.created_at:%Y-%m-%d %H:%M}\t{revoked}")

@@ -82,37 +82,39 @@ class WaiverRequestSchema(Schema):
             raise ValidationError("ends before it starts", "ends")
 
 
-class RecommendSchema(Schema):
-    """The Joint Privacy Policy Review Committee's recommendation (3.4)."""
+class _StepSchema(Schema):
+    """A step's body: nothing but its own fields."""
 
     class Meta:
         unknown = RAISE
 
-    recommendation = fields.String(required=True, validate=validate.OneOf((GRANT, DENY)))
+
+class _VerdictSchema(_StepSchema):
+    """A grant-or-deny step, with notes."""
+
     notes = fields.String(load_default=None, validate=validate.Length(max=20_000))
 
 
-class LegalReviewSchema(Schema):
-    """General Counsel's analysis (3.4)."""
+class RecommendSchema(_VerdictSchema):
+    """The Joint Privacy Policy Review Committee's recommendation (3.4)."""
 
-    class Meta:
-        unknown = RAISE
+    recommendation = fields.String(required=True, validate=validate.OneOf((GRANT, DENY)))
+
+
+class LegalReviewSchema(_StepSchema):
+    """General Counsel's analysis (3.4)."""
 
     analysis = fields.String(required=True, **TEXT)
 
 
-class DecideSchema(Schema):
+class DecideSchema(_VerdictSchema):
     """The Assistant Secretary for IT's decision (3.4)."""
 
-    class Meta:
-        unknown = RAISE
-
     decision = fields.String(required=True, validate=validate.OneOf((GRANT, DENY)))
-    notes = fields.String(load_default=None, validate=validate.Length(max=20_000))
 
 
 class WithdrawSchema(Schema):
-    """Why the request is withdrawn (optional)."""
+    """Why the request is withdrawn (optional; anything else in the body is ignored)."""
 
     class Meta:
         unknown = EXCLUDE
