@@ -2,15 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from extension.clauses import evaluate
 from extension.clauses.disclosure import is_third_party
-from extension.clauses.equal_access import clause_equal_access
 from extension.clauses.findings import finding
 from extension.clauses.findings import label
 from extension.clauses.notice import clause_1_3_2
-from extension.clauses.opt_out import clause_1_3_3
-from extension.clauses.opt_out import clause_gpc
-from extension.clauses.persistent import clause_2_1
-from extension.clauses.persistent import clause_2_2
 from extension.clauses.persistent import clause_2_5
 from extension.cookies import host_of
 from extension.cookies import page_cookies
@@ -64,19 +60,11 @@ def evaluate_observed(page: dict, commonwealth_domains=None) -> list:
     cookies = page_cookies(page)
     nothing = base_notice(url, commonwealth_domains)
     discovered = {**nothing, "trackers": outside_parties(page)}
-    findings = [
-        clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
-        clause_1_3_3(url, page, discovered),
-        clause_equal_access(url, page, discovered),
-        clause_1_3_1_observed(url, cookies),
-        clause_2_1(url, cookies, nothing),
-        clause_2_2(url, cookies),
-        clause_2_5(url, cookies, nothing),
-    ]
-    if page.get("gpc") is not None:
-        gpc = clause_gpc(url, page["gpc"], discovered)
-        gpc["variant"] = "gpc"
-        findings.append(gpc)
+    # Opt-out, equal access, 2.1, 2.2 and GPC are judged against the outside parties seen; the notice, 1.3.1 and
+    # 2.5 against nothing declared (no vendor to name, no link, no contract).
+    without = {"1.3.2": clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
+               "1.3.1": clause_1_3_1_observed(url, cookies), "2.5": clause_2_5(url, cookies, nothing)}
+    findings = [f if f.get("variant") else without.get(f["clause"], f) for f in evaluate(page, discovered)]
     for item in findings:
         item["reason"] = NO_DECLARATION + item["reason"]
         item["evidence"]["declaration"] = None

@@ -4,10 +4,12 @@ Nothing of it is committed: `make test` installs the pinned npm package into .ca
 launch copies what the add-on loads into addon/autoconsent/ when that copy is missing or of another version.
 """
 
+import fcntl
 import json
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from extension.chromium import ADDON_DIR
@@ -60,17 +62,31 @@ def install(source: Path, target: Path = TARGET) -> None:
     staging.rename(target)
 
 
+def installed() -> bool:
+    """Whether the add-on already holds this version's copy."""
+    return (TARGET / "VERSION").is_file() and (TARGET / "VERSION").read_text().strip() == VERSION
+
+
 def ensure_installed() -> None:
     """Make the add-on complete before a browser loads it; a missing package is a set-up error."""
-    if (TARGET / "VERSION").is_file() and (TARGET / "VERSION").read_text().strip() == VERSION:
+    if installed():
         return
+    # Workers and monitor processes start browsers at once: one copies, the others wait and find it done.
+    with open(Path(tempfile.gettempdir()) / "consent-qa-autoconsent.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed():
+            copy_from_package()
+
+
+def copy_from_package() -> None:
+    """Check the npm package's version, then install() from it."""
     source = package_dir()
     try:
-        installed = json.loads((source / "package.json").read_text())["version"]
+        found = json.loads((source / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError) as e:
         raise SetupError(f"DuckDuckGo's autoconsent is missing at {source}: {INSTALL_HINT}") from e
-    if installed != VERSION:
-        raise SetupError(f"{source} holds autoconsent {installed}, consent-qa needs {VERSION}: {INSTALL_HINT}")
+    if found != VERSION:
+        raise SetupError(f"{source} holds autoconsent {found}, consent-qa needs {VERSION}: {INSTALL_HINT}")
     install(source)
 
 

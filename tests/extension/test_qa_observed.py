@@ -3,10 +3,15 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 from extension.clauses.privacy_readability import clause_1_1
 from extension.clauses.privacy_readability import privacy_link
 from extension.discover.observed import base_notice
 from extension.discover.observed import outside_parties
+from server.notice import notice_document
+from server.registry import AgencyConfigError
+from server.registry import load_agency_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "libraries"))
 from library_site import DENSE_POLICY  # noqa: E402
@@ -68,3 +73,15 @@ def test_without_declaration_every_outside_site_is_a_party_and_the_default_domai
     assert parties[0]["cookies"] == [{"name": "IDE", "domain": "ads.adnet.example"}]
     assert all(p["contracted"] is False for p in parties)
     assert base_notice(URL, None)["commonwealth_domains"] == ["mass.gov", "state.ma.us"]
+
+
+def test_an_agency_file_sets_the_grade_limit_qa_reads_from_the_notice():
+    text = (Path(__file__).resolve().parent / "fixtures" / "agencies" / "fx.toml").read_text()
+    text = text.replace("__PORT__", "8000")
+
+    def with_limit(grade):
+        return text.replace('mode = "opt-out"', f'mode = "opt-out"\nreadability_max_grade = {grade}')
+
+    assert notice_document(load_agency_text(with_limit(12), "fx.toml"), "en")["readability_max_grade"] == 12.0
+    with pytest.raises(AgencyConfigError, match="readability_max_grade"):
+        load_agency_text(with_limit(40), "fx.toml")
