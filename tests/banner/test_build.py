@@ -2,6 +2,8 @@
 
 import ast
 import base64
+import configparser
+import fnmatch
 import gzip
 import hashlib
 import json
@@ -143,3 +145,12 @@ def test_readme_lists_the_drafts():
     for lang in SUPPORTED_LANGS:
         if locale(lang)["reviewed_by_qualified_translator"] is False:
             assert f"`{lang}`" in readme and "draft" in readme.lower()
+
+
+def test_installed_packages_ship_the_built_script_and_locales(repo_root):
+    """A wheel serves the committed build: no Node needed where the service is installed."""
+    config = configparser.ConfigParser()
+    config.read(repo_root / "setup.cfg", encoding="utf-8")
+    patterns = [p.strip() for p in config["options.package_data"]["consent_banner"].replace(",", "\n").split()]
+    for shipped in ("banner.min.js", "locales/en.json", "locales/zh-Hant.json"):
+        assert any(fnmatch.fnmatch(shipped, pattern) for pattern in patterns), shipped
