@@ -1,6 +1,7 @@
 """The embeddable banner: one cacheable script per agency, served from memory, and the snippet to paste."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint
 from flask import current_app
@@ -19,7 +20,6 @@ from server.registry import get_agency_or_404
 
 bp = Blueprint("banner", __name__, url_prefix="/v1/<agency_id>")
 EXTENSION_KEY = "consent_banner"
-CODING_KEY = "consent_banner_codings"
 # Short enough that a changed notice reaches visitors within minutes; revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=300"
 SCRIPT_MIMETYPE = "text/javascript"
@@ -60,7 +60,6 @@ def init_app(app):
     agencies = app.extensions[REGISTRY_KEY].agencies.values()
     bundles = build_all(banner_notices(agencies))
     app.extensions[EXTENSION_KEY] = {agency_id: _served(bundle) for agency_id, bundle in bundles.items()}
-    app.extensions[CODING_KEY] = {}
 
 
 def _served_for(agency):
@@ -84,15 +83,10 @@ def negotiate_encoding(accept):
     return "identity"
 
 
+@lru_cache(maxsize=CODING_CACHE_LIMIT)
 def _coding(header):
     """negotiate_encoding for a raw Accept-Encoding header, parsed once per distinct value."""
-    cache = current_app.extensions[CODING_KEY]
-    coding = cache.get(header)
-    if coding is None:
-        coding = negotiate_encoding(parse_accept_header(header))
-        if len(cache) < CODING_CACHE_LIMIT:
-            cache[header] = coding
-    return coding
+    return negotiate_encoding(parse_accept_header(header))
 
 
 def _not_modified(header, etags):

@@ -17,6 +17,7 @@ from server.blueprints.banner import SCRIPT_MIMETYPE
 from server.notice import SUPPORTED_LANGS
 from server.notice import notice_document
 from server.registry import REGISTRY_KEY
+from server.schemas.api import NOTICE
 
 NOTICE_KEY = "static_delivery_notices"
 # Same freshness as banner.js: a changed notice reaches readers within minutes; revalidation is a cheap 304.
@@ -96,7 +97,8 @@ def notice_served(app, agency_id, lang):
     served = cache.get((agency_id, lang))
     if served is None:
         agency = app.extensions[REGISTRY_KEY].agencies[agency_id]
-        body = app.json.dumps(notice_document(agency, lang)).encode()
+        # Through the schema /openapi.json is made from: the answer cannot carry what it does not describe.
+        body = app.json.dumps(NOTICE.dump(notice_document(agency, lang))).encode()
         served = cache[agency_id, lang] = served_for(body, NOTICE_CACHE_CONTROL, NOTICE_VARY)
     return served
 
