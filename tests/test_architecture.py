@@ -99,7 +99,6 @@ def test_the_service_and_the_banner_never_import_the_qa_extension(graph, source)
     assert arrows(graph, source, "extension") == []
 
 
-@pytest.mark.xfail(strict=True, reason="consent_banner/build.py still imports server.notice until H12's banner v2 lands")
 def test_the_banner_never_imports_the_service(graph):
     assert arrows(graph, "consent_banner", "server") == []
 

@@ -9,8 +9,8 @@ from flask import request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from server.bodies import json_object
-from server.bodies import load
+from server.request_body import json_object
+from server.request_body import load
 from server.cookies import token_from_request
 from server.notice import negotiate_lang
 from server.openapi import documented

@@ -7,8 +7,8 @@ from flask import current_app
 from flask import jsonify
 
 from server.auth import requires
-from server.bodies import json_object
-from server.bodies import load
+from server.request_body import json_object
+from server.request_body import load
 from server.equal_access.check import check_pages
 from server.equal_access.fetch import SafeFetcher
 from server.equal_access.guard import FetchRefused

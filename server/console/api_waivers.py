@@ -7,7 +7,7 @@ from flask import request
 from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
-from server.bodies import json_object
+from server.request_body import json_object
 from server.console.api_waivers_openapi import FILE_WAIVER
 from server.console.api_waivers_openapi import LIST_WAIVERS
 from server.console.api_waivers_openapi import OPENAPI_SCHEMAS

@@ -10,7 +10,7 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
 
-from server.bodies import load
+from server.request_body import load
 from server.errors import ApiError
 from server.waivers.rules import CLAUSES
 from server.waivers.rules import DENY

@@ -1,4 +1,4 @@
-"""Reading what a client sent: one JSON-object parser and one schema loader for every blueprint."""
+"""Reading request bodies: the body as one JSON object, and one schema loader whose 422 names the field."""
 
 import json
 
