@@ -5,7 +5,6 @@ service. The script itself is banner.min.js, built from src/banner.mjs and banne
 """
 
 import base64
-import gzip
 import hashlib
 import json
 import re
@@ -14,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import brotli
+import zopfli.gzip
 
 HERE = Path(__file__).resolve().parent
 BUILT_SCRIPT = HERE / "banner.min.js"
@@ -107,7 +107,8 @@ def build_bundle(notice):
     return Bundle(
         agency_id=notice["agency"]["id"],
         body=body,
-        gzip=gzip.compress(body, compresslevel=9, mtime=0),
+        # Zopfli: a gzip stream every browser reads, about 2 % smaller than gzip -9, made once at start-up.
+        gzip=zopfli.gzip.compress(body),
         br=brotli.compress(body, quality=11),
         etag=hashlib.sha256(body).hexdigest()[:32],
         integrity="sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii"),
