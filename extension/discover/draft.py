@@ -116,8 +116,9 @@ def tracker_lines(vendor: dict, commonwealth: list, used_ids: set) -> list:
         out.append(line("privacy_url", "", f"{FILL}: the vendor's privacy policy"))
     out.append(line("contracted", False, f"{FILL}: true only if the Commonwealth has a contract with this vendor "
                     "(clause 2.5)"))
-    out.append(line("requests", vendor["requests"], "outside origins it was seen loading from"
-                    if vendor["requests"] else ""))
+    seen_from = f"{FILL}: https prefixes (http only on loopback)" if plain_http(vendor["requests"]) else \
+        "outside origins it was seen loading from"
+    out.append(line("requests", vendor["requests"], seen_from if vendor["requests"] else ""))
     for (pattern, domain), cookie in sorted(vendor["cookies"].items()):
         out += cookie_lines(pattern, domain, cookie, vendor["own_site"], commonwealth)
     return out
@@ -139,12 +140,17 @@ def cookie_lines(pattern: str, domain: str, cookie: dict, own_site: str, commonw
     return out
 
 
+def plain_http(urls: list) -> bool:
+    """Whether any URL is plain http off loopback: an agency file accepts those only on loopback (the demo)."""
+    return any(urlsplit(u).scheme != "https" and not is_loopback(urlsplit(u).hostname or "") for u in urls)
+
+
 def origin_lines(visits: list) -> list:
     """The agency's origins as seen; plain http is accepted only on loopback, so others are marked."""
     origins = list(dict.fromkeys(f"{urlsplit(v['start']).scheme}://{urlsplit(v['start']).netloc}" for v in visits))
-    insecure = [o for o in origins if urlsplit(o).scheme != "https" and not is_loopback(urlsplit(o).hostname)]
-    comment = f"{FILL}: the agency's https origins (http only on loopback)" if insecure else "where the pages were"
-    return [line("origins", origins, comment)]
+    if plain_http(origins):
+        return [line("origins", origins, f"{FILL}: the agency's https origins (http only on loopback)")]
+    return [line("origins", origins, "where the pages were")]
 
 
 def draft_toml(visits: list, commonwealth: list, privacy_url: str | None = None) -> str:
@@ -159,8 +165,11 @@ def draft_toml(visits: list, commonwealth: list, privacy_url: str | None = None)
            line("id", guess_id(site), f"{FILL}: the agency's id (guessed from the site); the file is named ID.toml"),
            line("name", "", f"{FILL}: the agency's name as visitors know it")]
     out += origin_lines(visits)
-    out.append(line("privacy_policy_url", privacy_url, "the privacy policy link found on the page: check it")
-               if privacy_url else line("privacy_policy_url", "", f"{FILL}: the agency's privacy policy"))
+    if privacy_url:
+        out.append(line("privacy_policy_url", privacy_url, f"{FILL}: its https address (http only on loopback)"
+                        if plain_http([privacy_url]) else "the privacy policy link found on the page: check it"))
+    else:
+        out.append(line("privacy_policy_url", "", f"{FILL}: the agency's privacy policy"))
     out.append(line("terms_url", "", f"{FILL}: the agency's terms of use"))
     out.append(line("mode", "opt-out"))
     out.append(line("commonwealth_domains", list(commonwealth)))

@@ -63,7 +63,7 @@ def fill(text: str) -> str:
             value = value.split("  # ", 1)[0]
             if key in FILLED:
                 value = FILLED[key]
-            elif key == "origins":
+            elif key in ("origins", "requests") or (key == "privacy_policy_url" and value != '""'):
                 value = value.replace("http://", "https://")
             elif key == "expiry_days":
                 value = "730"
@@ -96,6 +96,34 @@ def test_the_draft_lists_every_cookie_seen_with_its_vendor(library, site, browse
     assert text.count(f"license_url = \"\"  # {FILL}") == len(draft["trackers"])
 
 
+def check_config(folder: Path) -> subprocess.CompletedProcess:
+    """The service's own `consent-service check-config DIR`, as a person would run it."""
+    return subprocess.run([CHECK_CONFIG, "check-config", str(folder)], capture_output=True, text=True, timeout=60)
+
+
+def completed(text: str, folder: Path) -> Path:
+    """The draft completed by a person and saved under its id, alone in folder."""
+    folder.mkdir()
+    path = folder / f"{tomllib.loads(text)['id']}.toml"
+    path.write_text(fill(text))
+    return path
+
+
+def test_a_fixture_pages_draft_passes_check_config_once_filled(site, browser, tmp_path):
+    seen = explore(browser, f"{site}/vanilla/broken/", crawl=1)
+    text = draft_toml([seen], ["agency.test"])
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "agency.toml").write_text(text)
+
+    before = check_config(tmp_path / "raw")
+    completed(text, tmp_path / "filled")
+    after = check_config(tmp_path / "filled")
+
+    assert before.returncode == 1 and "license_url" in before.stdout
+    assert after.returncode == 0, after.stdout
+    assert len(tomllib.loads(fill(text))["trackers"]) == 3
+
+
 def test_discover_command_writes_the_draft(site, tmp_path, capsys):
     out = tmp_path / "agency.toml"
     code = main(["discover", f"{site}/cookieyes/broken/", "--crawl", "1", "--out", str(out),
@@ -111,14 +139,12 @@ def test_discover_command_writes_the_draft(site, tmp_path, capsys):
 def test_the_demo_sites_draft_passes_check_config_once_filled(live_server, browser, tmp_path):
     seen = explore(browser, f"{live_server}/demo/", crawl=2)
     text = draft_toml([seen], ["127.0.0.1"])
-    agencies = tmp_path / "agencies"
-    agencies.mkdir()
-    (agencies / "draft.toml").write_text(text)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "draft.toml").write_text(text)
 
-    before = subprocess.run([CHECK_CONFIG, "check-config", str(agencies)], capture_output=True, text=True, timeout=60)
-    (agencies / "draft.toml").unlink()
-    (agencies / f"{tomllib.loads(text)['id']}.toml").write_text(fill(text))  # named after its id, as asked
-    after = subprocess.run([CHECK_CONFIG, "check-config", str(agencies)], capture_output=True, text=True, timeout=60)
+    before = check_config(tmp_path / "raw")
+    completed(text, tmp_path / "filled")
+    after = check_config(tmp_path / "filled")
 
     assert seen["cookies"], "the demo site sets cookies on a first visit"
     assert before.returncode == 1 and "draft.toml: field" in before.stdout
