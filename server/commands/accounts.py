@@ -62,7 +62,9 @@ def demo_admin():
         else:
             accounts.set_password(user, password)
         db.commit()
-    click.echo(f"staff console: sign in at /console/login as {DEMO_ADMIN} with the password {password}")
+    # The demo's public URL is its bound address (DESIGN.md "Running"): the link works as printed.
+    sign_in_url = (current_app.config.get("PUBLIC_URL") or "") + "/console/login"
+    click.echo(f"staff console: sign in at {sign_in_url} as {DEMO_ADMIN} with the password {password}")
 
 
 def _user_named(db, name):
