@@ -101,23 +101,20 @@ def check_config(folder: Path) -> subprocess.CompletedProcess:
     return subprocess.run([CHECK_CONFIG, "check-config", str(folder)], capture_output=True, text=True, timeout=60)
 
 
-def completed(text: str, folder: Path) -> Path:
-    """The draft completed by a person and saved under its id, alone in folder."""
-    folder.mkdir()
-    path = folder / f"{tomllib.loads(text)['id']}.toml"
-    path.write_text(fill(text))
-    return path
+def check_raw_and_filled(text: str, tmp_path: Path) -> tuple:
+    """check-config on the draft as written, then completed by a person and saved under its id."""
+    raw, filled = tmp_path / "raw", tmp_path / "filled"
+    raw.mkdir()
+    filled.mkdir()
+    (raw / "draft.toml").write_text(text)
+    (filled / f"{tomllib.loads(text)['id']}.toml").write_text(fill(text))
+    return check_config(raw), check_config(filled)
 
 
 def test_a_fixture_pages_draft_passes_check_config_once_filled(site, browser, tmp_path):
     seen = explore(browser, f"{site}/vanilla/broken/", crawl=1)
     text = draft_toml([seen], ["agency.test"])
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "agency.toml").write_text(text)
-
-    before = check_config(tmp_path / "raw")
-    completed(text, tmp_path / "filled")
-    after = check_config(tmp_path / "filled")
+    before, after = check_raw_and_filled(text, tmp_path)
 
     assert before.returncode == 1 and "license_url" in before.stdout
     assert after.returncode == 0, after.stdout
@@ -139,12 +136,7 @@ def test_discover_command_writes_the_draft(site, tmp_path, capsys):
 def test_the_demo_sites_draft_passes_check_config_once_filled(live_server, browser, tmp_path):
     seen = explore(browser, f"{live_server}/demo/", crawl=2)
     text = draft_toml([seen], ["127.0.0.1"])
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "draft.toml").write_text(text)
-
-    before = check_config(tmp_path / "raw")
-    completed(text, tmp_path / "filled")
-    after = check_config(tmp_path / "filled")
+    before, after = check_raw_and_filled(text, tmp_path)
 
     assert seen["cookies"], "the demo site sets cookies on a first visit"
     assert before.returncode == 1 and "draft.toml: field" in before.stdout
