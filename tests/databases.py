@@ -43,11 +43,13 @@ class PostgresCluster:
 
     def __init__(self):
         self.bin = postgres_bin()
-        self.folder = Path(tempfile.mkdtemp(prefix="consent-pg-"))
+        as_root = os.geteuid() == 0
+        # In /tmp when root: the postgres user must reach the folder (a TMPDIR under /root it could not).
+        self.folder = Path(tempfile.mkdtemp(prefix="consent-pg-", dir="/tmp" if as_root else None))
         self.data = self.folder / "data"
         self.port = _free_port()
         self.as_owner = []
-        if os.geteuid() == 0:
+        if as_root:
             # The server refuses to run as root: the folder is handed to the postgres user.
             shutil.chown(self.folder, POSTGRES_USER, POSTGRES_USER)
             self.as_owner = ["runuser", "-u", POSTGRES_USER, "--"]
