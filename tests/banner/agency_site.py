@@ -7,6 +7,8 @@ from http.server import ThreadingHTTPServer
 from serving import AppServer
 from serving import InThread
 
+from server import create_app
+
 # A tracker the agency serves itself: a persistent cookie and a beacon, like a real analytics tag.
 TRACKER_JS = b"""
 document.cookie = "_page_t=1; path=/; max-age=31536000; SameSite=Lax";
@@ -142,3 +144,10 @@ class AgencySite(InThread):
 
 # A second consent service instance, with its own agencies.
 ServiceThread = AppServer
+
+
+def serve_agencies(folder, files, keys):
+    """Write agency files ({id: TOML text}) into folder and serve a consent service for them on loopback."""
+    for agency_id, text in files.items():
+        (folder / f"{agency_id}.toml").write_text(text, encoding="utf-8")
+    return ServiceThread(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": list(keys)})).start()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from agency_site import AgencySite
 from extension.browser import SetupError
 from extension.browser import launch_chrome
 from notice_page import NoticePage
@@ -36,3 +37,11 @@ def visitor(chrome):
     page = NoticePage(chrome)
     yield page
     page.forget_overrides()
+
+
+@pytest.fixture(scope="module")
+def site():
+    """A stand-in agency web site on http://localhost:PORT (its own origin, apart from the service)."""
+    server = AgencySite().start()
+    yield server
+    server.stop()

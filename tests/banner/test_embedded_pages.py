@@ -7,7 +7,6 @@ import urllib.request
 import pytest
 from selenium.webdriver.common.by import By
 
-from agency_site import AgencySite
 from agency_site import ServiceThread
 from agency_site import agency_toml
 from consent_banner.build import render_script
@@ -31,14 +30,6 @@ HOSTILE_TEXTS = {"en": {
 CONSENT_UPDATES = """
 return (window.dataLayer || []).map(a => Array.from(a)).filter(a => a[0] === 'consent' && a[1] === 'update');
 """
-
-
-@pytest.fixture(scope="module")
-def site():
-    """The agency's web site on http://localhost:PORT."""
-    server = AgencySite().start()
-    yield server
-    server.stop()
 
 
 def make_agencies(folder, origin):

@@ -2,13 +2,11 @@
 
 import pytest
 
-from agency_site import AgencySite
-from agency_site import ServiceThread
 from agency_site import agency_toml
+from agency_site import serve_agencies
 from hostile import PAYLOADS
 from notice_page import DETAILS
 from notice_page import OPT_OUT
-from server import create_app
 from server.schemas.agency import TEXT_KEYS
 
 pytestmark = pytest.mark.browser
@@ -26,22 +24,12 @@ return {found, pwned: window.__pwned === undefined ? null : window.__pwned};
 
 
 @pytest.fixture(scope="module")
-def site():
-    """The agency's web site on http://localhost:PORT."""
-    server = AgencySite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def service(site, tmp_path_factory):
     """A service with one agency per payload, the payload in its name, every text, vendor and purpose."""
-    folder = tmp_path_factory.mktemp("hostile-agencies")
-    for index, payload in enumerate(ARMED):
-        texts = {lang: {key: payload for key in TEXT_KEYS} for lang in ("en", "es")}
-        (folder / f"x{index}.toml").write_text(agency_toml(
-            f"x{index}", site.origin, name=payload, vendor=payload, purpose=payload, texts=texts), encoding="utf-8")
-    server = ServiceThread(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": TEST_KEYS})).start()
+    files = {f"x{index}": agency_toml(f"x{index}", site.origin, name=payload, vendor=payload, purpose=payload,
+                                      texts={lang: {key: payload for key in TEXT_KEYS} for lang in ("en", "es")})
+             for index, payload in enumerate(ARMED)}
+    server = serve_agencies(tmp_path_factory.mktemp("hostile-agencies"), files, TEST_KEYS)
     yield server.url
     server.stop()
 

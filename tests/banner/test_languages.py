@@ -6,13 +6,11 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 
-from agency_site import AgencySite
-from agency_site import ServiceThread
 from agency_site import agency_toml
+from agency_site import serve_agencies
 from notice_page import ACCEPT
 from notice_page import DETAILS
 from notice_page import OPT_OUT
-from server import create_app
 from server.notice import SUPPORTED_LANGS
 from server.notice import default_texts
 
@@ -31,19 +29,10 @@ return {dir: getComputedStyle(host.shadowRoot.querySelector('section')).directio
 
 
 @pytest.fixture(scope="module")
-def site():
-    """The agency's web site on http://localhost:PORT."""
-    server = AgencySite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def service(site, tmp_path_factory):
     """A consent service whose one agency's origin is the test site."""
-    folder = tmp_path_factory.mktemp("language-agencies")
-    (folder / "langs.toml").write_text(agency_toml("langs", site.origin), encoding="utf-8")
-    server = ServiceThread(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": TEST_KEYS})).start()
+    server = serve_agencies(tmp_path_factory.mktemp("language-agencies"), {"langs": agency_toml("langs", site.origin)},
+                            TEST_KEYS)
     yield server.url
     server.stop()
 

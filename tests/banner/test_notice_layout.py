@@ -8,15 +8,13 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from agency_site import AgencySite
-from agency_site import ServiceThread
 from agency_site import agency_toml
+from agency_site import serve_agencies
 from notice_page import DETAILS
 from notice_page import HIDE
 from notice_page import NOTICE
 from notice_page import OPT_OUT
 from notice_page import REOPEN
-from server import create_app
 from server.notice import SUPPORTED_LANGS
 from test_demo_journeys import AXE
 from test_demo_journeys import LAYOUT_SHIFTS
@@ -61,19 +59,10 @@ return {share: box.height / innerHeight, scrolled: host.scrollTop, choicesVisibl
 
 
 @pytest.fixture(scope="module")
-def site():
-    """The agency's web site on http://localhost:PORT."""
-    server = AgencySite().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def service(site, tmp_path_factory):
     """A consent service whose one agency's origin is the test site."""
-    folder = tmp_path_factory.mktemp("layout-agencies")
-    (folder / "layout.toml").write_text(agency_toml("layout", site.origin), encoding="utf-8")
-    server = ServiceThread(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": TEST_KEYS})).start()
+    server = serve_agencies(tmp_path_factory.mktemp("layout-agencies"), {"layout": agency_toml("layout", site.origin)},
+                            TEST_KEYS)
     yield server.url
     server.stop()
 
