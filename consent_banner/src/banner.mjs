@@ -7,8 +7,7 @@
  */
 
 /** @typedef {{name: string, domain: string, persistent: boolean, expiry_days: number}} Cookie */
-/** @typedef {{id: string, vendor: string, purpose: string, license_url: string, privacy_url: string,
- *             cookies: Cookie[]}} Tracker */
+/** @typedef {{vendor: string, purpose: string, license_url: string, privacy_url: string, cookies: Cookie[]}} Tracker */
 /** @typedef {{text: Object<string, string>, privacy_policy_url: string, terms_url: string,
  *             trackers: Tracker[]}} Notice */
 /** @typedef {{agency: string, mode: string, lang: string, languages: string[], notice: Notice}} BannerData */
@@ -28,6 +27,7 @@ const STYLES = BANNER_CSS
 /** Languages written right to left: the notice is mirrored for them. */
 const RIGHT_TO_LEFT = Object.freeze(['ar'])
 
+/** The page's root: its lang, its scroll padding while the notice shows, and the mark of a started banner. */
 const $html = document.documentElement
 
 /** Thrown when the embedded notice is missing or malformed: the script was not built by the service. */
