@@ -64,15 +64,20 @@ $(ESBUILD): consent_banner/package-lock.json
 banner: $(ESBUILD)
 	node consent_banner/build.mjs
 
+# `make run PORT=8030` or `CONSENT_BIND=127.0.0.1:8030 make run`: the demo agency follows the bound address.
+PORT         ?= 8000
+CONSENT_BIND ?= 127.0.0.1:$(PORT)
+RUN_ENV      := CONSENT_DEMO=1 CONSENT_BIND=$(CONSENT_BIND) CONSENT_AGENCIES_DIR=$${CONSENT_AGENCIES_DIR:-agencies}
+
 run: $(STAMP) pango
-	@echo "Serving the consent service with its demo agency site on http://127.0.0.1:8000/demo/"
-	CONSENT_DEMO=1 $(VENV)/bin/consent-service db upgrade
-	CONSENT_DEMO=1 $(VENV)/bin/consent-service users demo-admin
+	@echo "Serving the consent service with its demo agency site on $$($(PY) -c 'import sys; from server.config import bound_url; print(bound_url(sys.argv[1]))' '$(CONSENT_BIND)')/demo/"
+	$(RUN_ENV) $(VENV)/bin/consent-service db upgrade
+	$(RUN_ENV) $(VENV)/bin/consent-service users demo-admin
 	@# Beside the service, a monitoring worker: it checks the demo agency as soon as the service answers (then
 	@# daily), so the console's dashboard has data within a minute. Ctrl-C stops both.
-	CONSENT_DEMO=1 $(VENV)/bin/consent-service monitor worker & worker=$$!; \
+	$(RUN_ENV) $(VENV)/bin/consent-service monitor worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
-	CONSENT_DEMO=1 $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(STAMP) browser postgres redis pango $(AXE) $(ESBUILD) $(QA_NPM)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
