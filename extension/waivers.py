@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
+from extension.rules import cookie_name_matches
 from extension.trackers import declared_tracker
 
 WAIVABLE = ("2.1", "2.2", "2.5")
@@ -51,13 +52,6 @@ def in_force(waiver: dict, day: datetime.date) -> bool:
     return ends is None or day <= ends
 
 
-def name_matches(name: str, pattern: str) -> bool:
-    """A cookie name against a waiver's: exact, or a prefix when the waiver's name ends in `*`."""
-    if pattern.endswith("*"):
-        return name.startswith(pattern[:-1])
-    return name == pattern
-
-
 def covers(waiver: dict, clause: str, cookie: dict, notice_data: dict) -> bool:
     """Whether a waiver covers one cookie for one clause (scope: a declared tracker, or cookie names)."""
     clauses = waiver.get("clauses")
@@ -67,7 +61,7 @@ def covers(waiver: dict, clause: str, cookie: dict, notice_data: dict) -> bool:
     if scope.get("tracker"):
         tracker = declared_tracker(cookie["name"], cookie["domain"], notice_data)
         return tracker is not None and tracker["id"] == scope["tracker"]
-    return any(name_matches(cookie["name"], pattern) for pattern in scope.get("cookies") or ())
+    return any(cookie_name_matches(pattern, cookie["name"]) for pattern in scope.get("cookies") or ())
 
 
 def _from_label(label: str) -> dict:
