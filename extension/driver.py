@@ -11,6 +11,7 @@ from extension.channel import ask_extension_page
 from extension.channel import ask_page
 from extension.channel import ask_page_for_element
 from extension.clauses.privacy_readability import capture_policy
+from extension.platforms.operate import asks_again
 from extension.platforms.operate import detect_platform
 from extension.platforms.operate import platform_opt_out
 from extension.platforms.operate import reached_by_keyboard
@@ -140,6 +141,9 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     wait_quiet(driver, quiet_ms=400)
     page["after"] = {"facts": ask_page(driver, "facts", platform=list(selectors)),
                      "dom": ask_page(driver, "dom", platform=list(selectors))["html"]}
+    if platform:
+        # The platform asks again after a reload when the reject choice did not hold.
+        page["after"]["platform_asks"] = asks_again(driver)
     page["screenshots"]["after"] = shot(driver)
     link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}

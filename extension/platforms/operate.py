@@ -47,6 +47,18 @@ def detect_platform(driver, facts: dict, limit: float = DETECT_TIMEOUT) -> dict 
             "by": "DuckDuckGo autoconsent"}
 
 
+def asks_again(driver, limit: float = 1.5) -> str | None:
+    """The platform whose banner autoconsent finds shown again on this page (after the choice), or None."""
+    deadline = time.monotonic() + limit
+    state = platform_state(driver)
+    while state is not None and not state.get("popup") and time.monotonic() < deadline:
+        if state.get("lifecycle") == "nothingDetected":
+            break
+        time.sleep(0.1)
+        state = platform_state(driver)
+    return (state or {}).get("popup")
+
+
 def platform_opt_out(driver, platform: dict) -> dict:
     """The platform's opt-out (reject) path as autoconsent's rule takes it; what was clicked names the control."""
     try:

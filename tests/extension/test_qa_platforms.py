@@ -17,6 +17,7 @@ from serving import AppServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "libraries"))
 from library_site import AGENCY_HOST  # noqa: E402
+from library_site import FORGETFUL  # noqa: E402
 from library_site import LIBRARIES  # noqa: E402
 from library_site import RESOLVER_RULES  # noqa: E402
 from library_site import VARIANTS  # noqa: E402
@@ -52,6 +53,7 @@ def audit(library_site, tmp_path_factory):
     """One `consent-qa check` without --agency over every library × variant page (one browser for all)."""
     report_dir = tmp_path_factory.mktemp("platforms")
     urls = [f"{library_site}/{library}/{variant}/" for library in LIBRARIES for variant in VARIANTS]
+    urls.append(f"{library_site}/{FORGETFUL}/")
     code = main(["check", *urls, "--commonwealth-domain", "agency.test", "--browser-arg", RESOLVER_RULES,
                  "--report-dir", str(report_dir)])
     report = json.loads((report_dir / "report.json").read_text())
@@ -90,6 +92,15 @@ def test_the_broken_pages_fail_for_the_flaws_they_have(audit):
         assert found["1.1"]["evidence"]["hardest"][0]["grade"] > 10
     assert "contrast" in findings_for(audit, "klaro", "broken")["1.3.2"]["reason"]
     assert audit["code"] == 1
+
+
+def test_a_platform_that_asks_again_after_reject_fails_1_3_3(audit):
+    found = findings_for(audit, *FORGETFUL.split("/"))
+
+    assert found["1.3.3"]["verdict"] == "fail"
+    assert "the choice does not hold, tarteaucitron" in found["1.3.3"]["reason"]
+    assert found["1.3.3"]["reason"].startswith("No declaration was available")
+    assert found["1.3.2"]["verdict"] == "pass" and found["equal-access"]["verdict"] == "pass"
 
 
 def test_the_platforms_own_reject_path_was_taken(audit):
