@@ -51,7 +51,7 @@ def proxy(tmp_path_factory):
         except OSError:
             time.sleep(0.1)
     try:
-        yield port
+        yield port, service.port
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -73,6 +73,7 @@ def get(port, path, headers=None):
 
 
 def test_gunicorns_own_414_gets_the_security_headers(proxy):
+    proxy, _ = proxy
     # Longer than gunicorn's request line limit (4094), shorter than nginx's buffers: gunicorn answers.
     status, headers = get(proxy, "/v1/demo/status?" + "a" * 6000)
     assert status == 414
@@ -84,6 +85,7 @@ def test_gunicorns_own_414_gets_the_security_headers(proxy):
 
 
 def test_the_services_own_headers_pass_once_and_unchanged(proxy):
+    proxy, _ = proxy
     status, headers = get(proxy, "/demo/")
     assert status == 200
     # The demo page's own CSP (with its nonce), not the fallback.
@@ -91,3 +93,12 @@ def test_the_services_own_headers_pass_once_and_unchanged(proxy):
     status, headers = get(proxy, "/v1/demo/banner.js")
     assert status == 200 and headers["content-security-policy"].startswith("default-src 'none'")
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_gunicorn_trusts_the_proxys_https_from_loopback(proxy):
+    # FORWARDED_ALLOW_IPS' default (loopback): the service itself sees https and sends HSTS.
+    _, service = proxy
+    status, headers = get(service, "/healthz", {"X-Forwarded-Proto": "https"})
+    assert status == 200 and headers["strict-transport-security"].startswith("max-age=")
+    status, headers = get(service, "/healthz")
+    assert "strict-transport-security" not in headers
