@@ -99,4 +99,5 @@ bench: $(STAMP) browser
 	$(PY) bench/time_to_notice.py -n 25
 	$(PY) bench/equal_access.py
 	$(PY) bench/qa_speed.py
+	$(PY) bench/monitor.py
 	$(PY) bench/chaos.py --seconds 30
