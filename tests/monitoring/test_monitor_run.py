@@ -8,6 +8,7 @@ import datetime
 
 import mx_site
 import pytest
+from smtp_inbox import free_port
 from click.testing import CliRunner
 from sqlalchemy import func
 from sqlalchemy import select
@@ -115,6 +116,24 @@ def test_a_waiver_in_force_makes_the_failure_waived_not_a_regression(monitor, mx
 def test_an_unknown_or_unmonitored_agency_is_refused_with_one_line(monitor):
     code, output, _run = monitor("--agency", "nope")
     assert code == 2 and "--agency 'nope': no such agency" in output
+
+
+def test_an_unreachable_page_is_tried_again_then_reported_not_checked(monitor, mx_site_sqlite, monkeypatch):
+    closed = free_port()
+    down = mx_site_sqlite.agencies_dir / "down.toml"
+    down.write_text(mx_site.agency_text(f"http://127.0.0.1:{closed}", ["/"]).replace('id = "mx"', 'id = "down"'))
+    monkeypatch.setenv("CONSENT_MONITOR_ATTEMPTS", "2")
+    try:
+        code, output, run = monitor("--agency", "down")
+    finally:
+        down.unlink()
+    assert code == 2, output
+    assert "down: 1 page(s), 1 not checked; failing: none" in output
+    assert f"not checked: http://127.0.0.1:{closed}/: page unreachable" in output
+    assert run.state == "done" and run.pages_failed == 1 and run.verdicts == {}
+    with session_for(mx_site_sqlite.app) as db:
+        [page] = db.scalars(select(MonitoredPage).where(MonitoredPage.run_id == run.id))
+    assert (page.state, page.attempts) == ("failed", 2) and "unreachable" in page.error
 
 
 def grant_waiver(app, agency_id, clause, cookies):
