@@ -1,6 +1,5 @@
 """A loopback agency site whose pages answer slowly, and what a test needs to run equal-access against it."""
 
-import subprocess
 import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -8,8 +7,6 @@ from pathlib import Path
 
 from serving import InThread
 
-ROOT = Path(__file__).resolve().parents[2]
-CONSENT_SERVICE = ROOT / ".venv" / "bin" / "consent-service"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 PAGE = (b"<!doctype html><html lang='en'><head><title>Slow</title></head>"
         b"<body><main><h1>Renew a licence</h1><p>Every visitor gets this.</p></main></body></html>")
@@ -49,17 +46,3 @@ def write_agency(folder, origin):
     """The equal-access test agency (eqtest), its origin set to this site."""
     template = (FIXTURES / "eqtest.toml.in").read_text(encoding="utf-8")
     (folder / "eqtest.toml").write_text(template.replace("{origin}", origin), encoding="utf-8")
-
-
-def consent_service(env, *args):
-    """Run a `consent-service` command with this environment; its standard output (a failure fails the test)."""
-    done = subprocess.run([str(CONSENT_SERVICE), *args], env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, f"consent-service {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
-
-
-def staff_token(env, name="qa-bot"):
-    """A real `qa` API token made with the service's own commands (equal-access is a staff endpoint)."""
-    consent_service(env, "db", "upgrade")
-    consent_service(env, "users", "add", name, "--role", "qa")
-    return consent_service(env, "tokens", "create", name).strip().splitlines()[-1]

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from gunicorn_server import Gunicorn
 from gunicorn_server import request
+from live_service import staff_token
 from slow_site import SlowSite
-from slow_site import staff_token
 from slow_site import write_agency
 
 WORKERS = 3

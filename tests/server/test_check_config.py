@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from slow_site import CONSENT_SERVICE
+from live_service import CONSENT_SERVICE
 
 from server.commands.check_config import check_config as check_config_command
 

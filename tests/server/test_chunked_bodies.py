@@ -5,8 +5,7 @@ import http.client
 import json
 
 import pytest
-from gunicorn_server import Gunicorn
-from slow_site import consent_service
+from live_service import started_gunicorn
 
 LIMIT = 16 * 1024
 
@@ -14,11 +13,7 @@ LIMIT = 16 * 1024
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     """gunicorn with the service's settings and the demo on."""
-    folder = tmp_path_factory.mktemp("chunked")
-    server = Gunicorn(workers=1, log_dir=folder, CONSENT_DEMO="1",
-                      CONSENT_DATABASE_URL=f"sqlite:///{folder / 'console.sqlite'}")
-    consent_service(server.env, "db", "upgrade")
-    server.start()
+    server = started_gunicorn(tmp_path_factory.mktemp("chunked"))
     yield server
     server.stop()
 

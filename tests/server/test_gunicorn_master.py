@@ -11,7 +11,7 @@ from gunicorn_server import GUNICORN
 from gunicorn_server import ROOT
 from gunicorn_server import Gunicorn
 from gunicorn_server import free_port
-from slow_site import consent_service
+from live_service import started_gunicorn
 
 from server.logging_privacy import mask_addresses
 
@@ -28,10 +28,7 @@ def raw_request(port, data):
 @pytest.fixture
 def gunicorn(tmp_path):
     """gunicorn with the service's settings, demo on, stopped at teardown."""
-    server = Gunicorn(workers=1, log_dir=tmp_path, CONSENT_DEMO="1",
-                      CONSENT_DATABASE_URL=f"sqlite:///{tmp_path / 'console.sqlite'}")
-    consent_service(server.env, "db", "upgrade")
-    server.start()
+    server = started_gunicorn(tmp_path)
     yield server
     server.stop()
 

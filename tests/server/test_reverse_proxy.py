@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from gunicorn_server import Gunicorn
 from gunicorn_server import free_port
-from slow_site import consent_service
+from live_service import started_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -32,10 +31,7 @@ def readme_nginx_block(upstream_port, listen_port):
 def proxy(tmp_path_factory):
     """gunicorn (the service's settings, demo on) behind the README's nginx; yields nginx's port."""
     folder = tmp_path_factory.mktemp("proxy")
-    service = Gunicorn(workers=1, log_dir=folder, CONSENT_DEMO="1",
-                       CONSENT_DATABASE_URL=f"sqlite:///{folder / 'console.sqlite'}")
-    consent_service(service.env, "db", "upgrade")
-    service.start()
+    service = started_gunicorn(folder)
     port = free_port()
     (folder / "nginx.conf").write_text(
         f"pid {folder}/nginx.pid; error_log {folder}/error.log; daemon off; events {{}}\n"
