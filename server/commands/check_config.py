@@ -14,6 +14,7 @@ from flask import Flask
 from marshmallow import ValidationError
 
 from server import config
+from server import db
 from server.agency_problems import problems
 from server.agency_problems import show
 from server.demo_agency import demo_agency
@@ -74,14 +75,30 @@ def folder_problems(folder, demo_url=None):
 
 
 def startup_problems(environ):
-    """What would stop create_app: settings (signing keys included) and every agency file; one line each."""
+    """What would stop create_app: settings (signing keys included), every agency file, the console database's
+    schema; one line each."""
     try:
         settings = config.from_environment(environ)
         config.validate(settings)
         demo_url = settings["PUBLIC_URL"] if settings["DEMO"] else None
-        return folder_problems(settings["AGENCIES_DIR"] or default_agencies_dir(), demo_url)[1]
+        problems = folder_problems(settings["AGENCIES_DIR"] or default_agencies_dir(), demo_url)[1]
     except (config.ConfigError, AgencyConfigError) as error:
         return [str(error)]
+    return problems or database_problems()
+
+
+def database_problems():
+    """A console database behind the code's schema, as one line (each worker would otherwise stop with a traceback)."""
+    app = Flask("server.app")
+    engine = db.init_app(app)
+    try:
+        db.check_schema(app)
+    except db.SchemaBehind as error:
+        return [str(error)]
+    finally:
+        # Run in gunicorn's master: no connection may be inherited by the workers it forks.
+        engine.dispose()
+    return []
 
 
 @click.command("check-config", help="Validate every agency file in DIR (default: CONSENT_AGENCIES_DIR, else the "

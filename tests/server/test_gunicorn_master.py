@@ -87,3 +87,15 @@ def test_missing_keys_stop_the_packaged_settings_with_one_line(tmp_path):
     lines = [line for line in done.stderr.splitlines() if "CONSENT_SECRET_KEYS" in line]
     assert len(lines) == 1 and lines[0].startswith("CONSENT_SECRET_KEYS is not set"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_console_database_behind_the_code_stops_the_master_with_one_line(tmp_path):
+    env = Gunicorn(workers=2, CONSENT_DEMO="1", CONSENT_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite'}").env
+    done = subprocess.run([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in output and "Booting worker" not in output
+    lines = [line for line in output.splitlines() if "consent-service db upgrade" in line]
+    assert len(lines) == 1 and re.fullmatch(r"the console database is empty \(schema \w+ expected\): "
+                                            r"run `consent-service db upgrade`", lines[0]), lines
