@@ -13,10 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
 from server.errors import ApiError
+from server.models.clock import today as commonwealth_today
 from server.models.clock import utcnow
-from server.models.monitoring import Finding
 from server.models.monitoring import MonitoredPage
 from server.models.monitoring import MonitoringRun
+from server.models.waivers import Waiver
+from server.waivers import workflow
 
 # The policy's clauses in the order a reader meets them; clauses a newer consent-qa adds come after, sorted.
 CLAUSE_ORDER = ("1.1", "1.3.1", "1.3.2", "1.3.3", "1.3.3-gpc", "equal-access", "2.1", "2.2", "2.5")
@@ -107,8 +109,15 @@ def get_run(db, user, run_id):
     return run
 
 
-def findings_between(db, agency_id, start: datetime, end: datetime):
-    """Every finding of the agency checked in [start, end), oldest first (the statement's detail)."""
-    return list(db.scalars(select(Finding).where(Finding.agency_id == agency_id, Finding.checked_at >= start,
-                                                 Finding.checked_at < end)
-                           .order_by(Finding.checked_at, Finding.id)))
+def waivers_in_force(db, agency_ids, today=None):
+    """(agency id, waiver) of the waivers in force today for these agencies, in one query."""
+    if not agency_ids:
+        return []
+    day = today or commonwealth_today()
+    query = select(Waiver).where(Waiver.starts <= day).order_by(Waiver.agency_id, Waiver.id)
+    if len(agency_ids) <= 1000:
+        query = query.where(Waiver.agency_id.in_(agency_ids))
+    wanted = set(agency_ids)
+    return [(waiver.agency_id, waiver) for waiver in db.scalars(query)
+            if waiver.agency_id in wanted and workflow.state(waiver, day) == "in-force"]
+
