@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import PASSWORD
+from console_support import PASSWORD
 
 from server.auth import accounts
 from server.auth.identity import MAX_FAILED_SIGN_INS

@@ -2,7 +2,7 @@
 
 import pytest
 from click.testing import CliRunner
-from conftest import CONSOLE_KEYS
+from console_support import CONSOLE_KEYS
 from flask.cli import ScriptInfo
 
 from server import create_app

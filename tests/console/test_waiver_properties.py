@@ -2,7 +2,7 @@
 
 import datetime
 
-from conftest import waiver_body
+from console_support import waiver_body
 from hypothesis import HealthCheck
 from hypothesis import event
 from hypothesis import given

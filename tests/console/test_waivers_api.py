@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from conftest import waiver_body
+from console_support import waiver_body
 from waiver_desk import STAFF
 from waiver_desk import Desk
 from waiver_desk import on_day
@@ -70,8 +70,8 @@ def test_the_lead_time_is_14_days(desk, days_ahead, status):
 
 
 def test_the_lead_time_follows_consent_waiver_lead_days(agencies_dir, database_url, monkeypatch):
-    from conftest import CONSOLE_KEYS
-    from conftest import Staff
+    from console_support import CONSOLE_KEYS
+    from console_support import Staff
 
     from server import create_app
 
