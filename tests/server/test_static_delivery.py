@@ -103,6 +103,8 @@ def test_notice_language_is_negotiated_like_the_route(client, dynamic, flask_hit
     """Without a query, the notice in the language Accept-Language picks comes from the built files."""
     headers = {"Accept-Language": accept_language, "Accept-Encoding": "br"}
     _compare(client, dynamic, flask_hits, "/v1/demo/notice", headers)
+    # banner.js too: should it ever vary by language, the fast path must follow (or this fails).
+    _compare(client, dynamic, flask_hits, "/v1/demo/banner.js", headers)
     expected = "es" if accept_language.startswith(("es", "fr")) else "en"
     assert client.get("/v1/demo/notice", headers={"Accept-Language": accept_language}).get_json()["lang"] == expected
 
