@@ -25,7 +25,7 @@ from server.db import get_session
 from server.errors import ApiError
 from server.registry import get_registry
 
-bp = Blueprint("statements", __name__, url_prefix="/console/agencies/<agency_id>")
+bp = Blueprint("statements", __name__, url_prefix="/console")
 STYLESHEETS = ("console.css", "console_dashboard.css")
 
 
@@ -35,6 +35,7 @@ class SignForm(ConsoleForm):
     title = StringField("Your title", [validators.Optional(), validators.Length(max=200)],
                         description="As it should appear under your name, e.g. Information Security Officer.")
     notes = TextAreaField("Notes (optional)", [validators.Optional(), validators.Length(max=4000)])
+    agency = HiddenField()
     period_from = HiddenField()
     period_to = HiddenField()
     digest = HiddenField()
@@ -56,20 +57,20 @@ def error_page(error):
     return render_template("console/dashboard_error.html", error=error), error.status
 
 
-@bp.get("/statement")
+@bp.get("/agencies/<agency_id>/statement")
 @requires(*READERS)
 def show(agency_id):
     """The statement as a page to read and print; an ISO of the agency finds the form to sign it."""
     user, statement = _statement(agency_id, request.args)
     form = None
     if user.has_role("iso"):
-        form = SignForm(formdata=None, period_from=statement.period_from.isoformat(),
+        form = SignForm(formdata=None, agency=agency_id, period_from=statement.period_from.isoformat(),
                         period_to=statement.period_to.isoformat(), digest=statement.digest())
     return render_template("console/statement.html", statement=statement, form=form,
                            digest=statement.digest())
 
 
-@bp.get("/statement.pdf")
+@bp.get("/agencies/<agency_id>/statement.pdf")
 @requires(*READERS)
 def pdf(agency_id):
     """The same statement as a PDF (WeasyPrint), for filing and for a wet or digital signature."""
@@ -83,13 +84,16 @@ def pdf(agency_id):
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-@bp.post("/statement/sign")
+# Not under /console/agencies/ID/: a form POST there would be judged by the visitor API's Origin rule
+# (server/security.py), and a console page's form sends "Origin: null" under its no-referrer policy.
+@bp.post("/statements/sign")
 @requires("iso")
-def sign(agency_id):
+def sign():
     """Keep the ISO's signature of the statement as read (its digest); the statement page then shows it."""
     form = SignForm(request.form)
     if not form.validate():
         raise ApiError(422, "invalid", "title or notes: too long.", "title")
+    agency_id = form.agency.data or ""
     user, statement = _statement(agency_id, {"from": form.period_from.data, "to": form.period_to.data})
     statements.sign(get_session(), user, statement, form.digest.data, form.title.data, form.notes.data)
     flash(f"Signed: the statement of {statement.period_from.isoformat()} to {statement.period_to.isoformat()}.")

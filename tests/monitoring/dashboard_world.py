@@ -68,7 +68,7 @@ def write_agencies(folder):
 def make_app(folder, database_url):
     """The service on that database with those agencies (no demo)."""
     return create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": KEYS, "DEMO": False,
-                       "DATABASE_URL": database_url, "PUBLIC_URL": "https://consent.example"})
+                       "DATABASE_URL": database_url})
 
 
 def add_latest_run(db, agency_id, verdicts, when):
@@ -106,7 +106,7 @@ def add_waiver_in_force(db, agency_id, cookie, users):
 class World:
     """The app, its seeded history and its staff (bearer tokens by name)."""
 
-    def __init__(self, folder, database_url, days=40):
+    def __init__(self, folder, database_url, days=40, password=None):
         self.app = make_app(write_agencies(folder), database_url)
         self.tokens = {}
         self.runs = {}
@@ -114,7 +114,8 @@ class World:
             seed(connection, [agency_id for agency_id, _name, _sec in AGENCIES[:3]], days=days, pages=2,
                  end=NOW - timedelta(hours=1))
         with session_for(self.app) as db:
-            users = {name: accounts.add_user(db, name, roles, agencies, None) for name, roles, agencies in (
+            # A password only when a browser signs in (argon2 is slow on purpose); tokens for everyone.
+            users = {name: accounts.add_user(db, name, roles, agencies, password) for name, roles, agencies in (
                 ("rita", ("requester",), ()), ("rex", ("reviewer",), ()), ("cora", ("counsel",), ()),
                 ("abe", ("approver",), ()), ("audrey", ("auditor",), ()), ("ivy", ("iso",), ("hhs-a",)),
                 ("eve", ("iso",), ("eea-c",)))}

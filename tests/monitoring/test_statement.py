@@ -88,14 +88,14 @@ def test_the_pdf_says_the_same_and_opens_with_a_bearer_token(world):
 
 def _sign_form_for(world, who, agency_id, query):
     form = read(world.get(f"/console/agencies/{agency_id}/statement?{query}", who=who, **HTML)).find(
-        "form", action=f"/console/agencies/{agency_id}/statement/sign")
+        "form", action="/console/statements/sign")
     return {field["name"]: field.get("value", "") for field in form.find_all("input") if field.get("name")}
 
 
 def test_the_iso_signs_and_the_signature_is_kept_with_what_was_signed(world):
     query = period(7)
     fields = _sign_form_for(world, "ivy", "hhs-a", query)
-    signed = world.post("/console/agencies/hhs-a/statement/sign", "ivy",
+    signed = world.post("/console/statements/sign", "ivy",
                         {**fields, "title": "Information Security Officer", "notes": "Reviewed with the web team."})
     assert signed.status_code == 303
     assert signed.headers["Location"].endswith(f"/console/agencies/hhs-a/statement?{query}")
@@ -111,12 +111,12 @@ def test_the_iso_signs_and_the_signature_is_kept_with_what_was_signed(world):
 
 def test_only_an_iso_of_the_agency_signs_what_is_shown_now(world):
     fields = _sign_form_for(world, "ivy", "hhs-a", period(5))
-    assert world.post("/console/agencies/hhs-a/statement/sign", "audrey", fields).status_code == 403
-    assert world.post("/console/agencies/hhs-a/statement/sign", "eve", fields).status_code == 404
-    stale = world.post("/console/agencies/hhs-a/statement/sign", "ivy", {**fields, "digest": "0" * 64})
+    assert world.post("/console/statements/sign", "audrey", fields).status_code == 403
+    assert world.post("/console/statements/sign", "eve", fields).status_code == 404
+    stale = world.post("/console/statements/sign", "ivy", {**fields, "digest": "0" * 64})
     assert stale.status_code == 409 and "changed" in read(stale).find(role="alert").get_text()
     assert read(world.get(f"/console/agencies/hhs-a/statement?{period(5)}", who="audrey", **HTML)).find(
-        "form", action="/console/agencies/hhs-a/statement/sign") is None
+        "form", action="/console/statements/sign") is None
 
 
 @pytest.mark.parametrize(("query", "named"), [
@@ -132,7 +132,7 @@ def test_a_signature_of_history_that_changed_afterwards_says_so(world):
     end = TODAY - timedelta(days=3)
     query = period(5, end)
     fields = {**_sign_form_for(world, "eve", "eea-c", query), "title": "ISO"}
-    assert world.post("/console/agencies/eea-c/statement/sign", "eve", fields).status_code == 303
+    assert world.post("/console/statements/sign", "eve", fields).status_code == 303
     with session_for(world.app) as db:
         add_latest_run(db, "eea-c", {"2.2": "fail"}, NOW - timedelta(days=4))
         db.commit()
