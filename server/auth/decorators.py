@@ -22,7 +22,8 @@ def _wants_sign_in_page():
     """A browser opening a console page is sent to the sign-in form; scripts and the JSON API get 401."""
     return (request.method == "GET" and bearer_token() is None
             and not request.path.startswith("/console/api/")
-            and request.accept_mimetypes.best == "text/html")
+            # best_match, not best: Chromium lists images and signed exchanges at q=1 too; */* (curl) stays JSON.
+            and request.accept_mimetypes.best_match(("application/json", "text/html")) == "text/html")
 
 
 def requires(*roles):

@@ -73,6 +73,12 @@ def follow(person, label):
     person.submit(label)
 
 
+def test_a_new_visitor_to_the_console_is_sent_to_the_sign_in_form(person):
+    person.open("/console/")
+    person.wait(lambda d: "/console/login" in d.current_url, "/console/ did not lead to the sign-in form")
+    assert person.heading() == "Sign in"
+
+
 def test_a_reader_filters_the_matrix_and_opens_an_agency_and_a_run_by_keyboard(person, site):
     _server, world = site
     sign_in(person, "audrey")
