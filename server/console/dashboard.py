@@ -114,7 +114,8 @@ def run(run_id):
     """A run's full report: every page, every finding with its reason and evidence, its screenshots."""
     the_run = queries.get_run(get_session(), current_user(), run_id)
     the_agency = get_registry().agencies.get(the_run.agency_id)
-    return render_template("console/dashboard_run.html", run=the_run, agency=the_agency)
+    return render_template("console/dashboard_run.html", run=the_run, agency=the_agency,
+                           clauses=queries.ordered_clauses(the_run.verdicts or {}))
 
 
 @bp.get("/screenshots/<int:shot_id>")

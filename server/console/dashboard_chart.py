@@ -6,12 +6,13 @@ row are merged, so a year of daily runs is a handful of bars per clause, not 365
 
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 
 from server.console.dashboard_queries import CLAUSE_NAMES
 from server.console.dashboard_queries import ordered_clauses
 
 WIDTH = 720  # drawing width of the time axis, in SVG units
-LABEL_WIDTH = 250
+LABEL_WIDTH = 340
 BAND = 26
 TICKS = 6
 
@@ -74,8 +75,20 @@ def ticks(start, end):
              (start + (end - start) * index / (TICKS - 1)).strftime("%Y-%m-%d")) for index in range(TICKS)]
 
 
+def time_range(runs, start, end):
+    """The axis: from the first run shown (not before `start`) to `end`, and at least one run interval past
+    the last run, so a new agency's first check is a visible bar rather than a sliver at the year's end."""
+    finished = [run.started_at for run in runs if run.verdicts]
+    if not finished:
+        return start, end
+    gaps = sorted(later - earlier for earlier, later in zip(finished, finished[1:], strict=False))
+    interval = gaps[len(gaps) // 2] if gaps else timedelta(days=1)
+    return max(start, finished[0]), max(end, finished[-1] + interval)
+
+
 def chart(runs, start, end):
     """Everything the SVG template draws."""
+    start, end = time_range(runs, start, end)
     drawn = bands(runs, start, end)
     return {"bands": drawn, "ticks": ticks(start, end), "width": WIDTH, "label_width": LABEL_WIDTH, "band": BAND,
             "height": max(len(drawn), 1) * BAND + 30}
