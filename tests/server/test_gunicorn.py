@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from gunicorn_server import Gunicorn
+from live_service import consent_service
 
 STATUS_REQUESTS = 60
 # The access log is off in gunicorn.conf.py (it would hold visitors' addresses); here it records only the
@@ -26,7 +27,10 @@ def start_gunicorn(tmp_path):
     started = []
 
     def start(workers=1, **env):
-        server = Gunicorn(workers=workers, log_dir=tmp_path, **env)
+        # Its own console database, upgraded: never the shared instance folder's.
+        database = f"sqlite:///{tmp_path / f'console-{len(started)}.sqlite'}"
+        server = Gunicorn(workers=workers, log_dir=tmp_path, CONSENT_DATABASE_URL=database, **env)
+        consent_service({**server.env, "CONSENT_DEMO": "1"}, "db", "upgrade")
         started.append(server)
         return server.start(extra_args=ACCESS_LOG)
 
