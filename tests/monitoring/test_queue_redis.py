@@ -162,7 +162,8 @@ def test_two_workers_check_fifty_pages_once_each_even_when_one_is_killed(fifty_p
     by_number = {int(p.url.rstrip("/").rsplit("/", 1)[1]): p for p in pages}
     assert {n: hits.get(n) for n, p in by_number.items() if p.id not in held} == {
         n: 2 for n, p in by_number.items() if p.id not in held}
-    assert all(hits[n] > 2 for n, p in by_number.items() if p.id in held)
+    # The killed worker may have died before or after fetching it: the survivor's check fetched it twice more.
+    assert all(hits[n] >= 2 for n, p in by_number.items() if p.id in held)
     # Both worked: the killed one recorded pages before it died; the survivor recorded the page it left.
     assert any(p.leased_by.startswith(doomed.name_prefix) for p in pages)
     assert all(p.leased_by.startswith(survivor.name_prefix) for p in again)
