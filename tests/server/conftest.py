@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 
 from server import create_app
+from suite_keys import SHARED_KEYS
 
-SHARED_KEYS = ["server-tests-newest-0123456789abcdef", "server-tests-older-0123456789abcdef"]
 ERROR_KEYS = {"code", "message", "field"}
 JSON_TYPE = "application/json; charset=utf-8"
 

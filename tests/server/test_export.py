@@ -13,7 +13,7 @@ from serving import AppServer
 from serving import load_bench
 
 from server import create_app
-from conftest import SHARED_KEYS
+from suite_keys import SHARED_KEYS
 
 nginx_bench = load_bench("nginx")
 

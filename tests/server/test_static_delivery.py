@@ -13,7 +13,7 @@ from pathlib import Path
 from serving import AppServer
 from werkzeug.test import Client
 
-from conftest import SHARED_KEYS
+from suite_keys import SHARED_KEYS
 from server import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
