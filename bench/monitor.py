@@ -36,7 +36,7 @@ from extension.chromium import CHROMEDRIVER  # noqa: E402
 from monitoring import engine  # noqa: E402
 from monitoring.check import Checker  # noqa: E402
 from monitoring.now import run_now  # noqa: E402
-from monitoring.settings import settings_for  # noqa: E402
+from server.monitoring.settings import settings_for  # noqa: E402
 from server import create_app  # noqa: E402
 from server.db import upgrade_url  # noqa: E402
 

@@ -11,7 +11,7 @@ from monitoring import mail
 from monitoring import runs
 from monitoring.check import CheckFailed
 from monitoring.record import record_page
-from monitoring.screenshots import remove_expired
+from server.monitoring.screenshots import remove_expired
 from server.db import session_for
 from server.models.clock import today
 from server.models.clock import utcnow

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from monitoring.runs import holds
-from monitoring.screenshots import screenshot_rows
+from server.monitoring.screenshots import screenshot_rows
 from server.models.clock import utcnow
 from server.models.monitoring import Finding
 from server.models.monitoring import MonitoredPage

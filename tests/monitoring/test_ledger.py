@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from monitoring import runs
 from monitoring.record import record_page
-from monitoring.settings import settings_for
+from server.monitoring.settings import settings_for
 from server import create_app
 from server.db import session_for
 from server.models.clock import utcnow

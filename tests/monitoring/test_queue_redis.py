@@ -25,7 +25,7 @@ from sqlalchemy import select
 from extension.chromium import child_pids
 from monitoring import engine
 from monitoring.queue import MonitoringQueue
-from monitoring.settings import settings_for
+from server.monitoring.settings import settings_for
 from server.db import session_for
 from server.models.monitoring import Finding
 from server.models.monitoring import MonitoredPage

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from monitoring import runs
 from monitoring.record import record_page
-from monitoring.screenshots import remove_expired
-from monitoring.screenshots import screenshot_bytes
-from monitoring.settings import settings_for
+from server.monitoring.screenshots import remove_expired
+from server.monitoring.screenshots import screenshot_bytes
+from server.monitoring.settings import settings_for
 from server import create_app
 from server.config import ConfigError
 from server.db import session_for
