@@ -7,8 +7,10 @@ clause), the agency page one agency's runs over a period, the run page one run's
 from datetime import datetime
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import String
+from sqlalchemy import column
 from sqlalchemy import select
+from sqlalchemy import values
 from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
@@ -52,14 +54,18 @@ def visible_agencies(registry, user, secretariat=None):
 
 
 def latest_runs(db, agency_ids):
-    """{agency id: its newest finished run} for these agencies, in one query."""
+    """{agency id: its newest finished run} for these agencies.
+
+    One index seek per agency (agency_id, started_at descending, LIMIT 1) instead of a GROUP BY over every
+    run ever made: a year of daily runs for 500 agencies is 182,500 rows, the answer 500.
+    """
     if not agency_ids:
         return {}
-    newest = (select(MonitoringRun.agency_id, func.max(MonitoringRun.started_at).label("started_at"))
-              .where(MonitoringRun.state == "done", MonitoringRun.agency_id.in_(agency_ids))
-              .group_by(MonitoringRun.agency_id).subquery())
-    rows = db.scalars(select(MonitoringRun).join(newest, (MonitoringRun.agency_id == newest.c.agency_id)
-                                                 & (MonitoringRun.started_at == newest.c.started_at)))
+    wanted = values(column("agency_id", String(64)), name="wanted").data([(agency_id,) for agency_id in agency_ids])
+    newest = (select(MonitoringRun.id).where(MonitoringRun.agency_id == wanted.c.agency_id,
+                                             MonitoringRun.state == "done")
+              .order_by(MonitoringRun.started_at.desc()).limit(1).correlate(wanted).scalar_subquery())
+    rows = db.scalars(select(MonitoringRun).where(MonitoringRun.id.in_(select(newest).select_from(wanted))))
     return {run.agency_id: run for run in rows}
 
 
