@@ -11,6 +11,7 @@ from sqlalchemy import String
 from sqlalchemy import column
 from sqlalchemy import select
 from sqlalchemy import values
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
@@ -61,10 +62,12 @@ def latest_runs(db, agency_ids):
     """
     if not agency_ids:
         return {}
-    wanted = values(column("agency_id", String(64)), name="wanted").data([(agency_id,) for agency_id in agency_ids])
-    newest = (select(MonitoringRun.id).where(MonitoringRun.agency_id == wanted.c.agency_id,
-                                             MonitoringRun.state == "done")
-              .order_by(MonitoringRun.started_at.desc()).limit(1).correlate(wanted).scalar_subquery())
+    # A CTE (WITH wanted(agency_id) AS (VALUES …)): SQLite has no column list on a VALUES alias in FROM.
+    wanted = values(column("agency_id", String(64)), name="wanted").data(
+        [(agency_id,) for agency_id in agency_ids]).cte("wanted")
+    earlier = aliased(MonitoringRun)
+    newest = (select(earlier.id).where(earlier.agency_id == wanted.c.agency_id, earlier.state == "done")
+              .order_by(earlier.started_at.desc()).limit(1).correlate(wanted).scalar_subquery())
     rows = db.scalars(select(MonitoringRun).where(MonitoringRun.id.in_(select(newest).select_from(wanted))))
     return {run.agency_id: run for run in rows}
 
