@@ -90,6 +90,9 @@ def test_installed_wheel_serves_the_demo_from_another_folder(built):
     url = f"http://127.0.0.1:{port}"
     env.update(CONSENT_DEMO="1", CONSENT_SECRET_KEYS="packaging-test-key-0123456789abcdef", CONSENT_PUBLIC_URL=url)
     run([str(venv / "bin" / "consent-service"), "db", "upgrade"], elsewhere, env)
+    # Every command group ships with the package (monitoring lives beside server/).
+    for group in ("check-config", "db", "users", "tokens", "export", "monitor"):
+        run([str(venv / "bin" / "consent-service"), group, "--help"], elsewhere, env)
     with open(work / "gunicorn.log", "wb") as log:
         # Flask's own way to run a factory; no gunicorn.conf.py here, and the checkout is nowhere on the path.
         server = subprocess.Popen([str(venv / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
