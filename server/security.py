@@ -19,11 +19,14 @@ def service_origin():
 
 
 def _request_agency_id():
-    """The agency a /v1/AGENCY/... request is for, even when routing failed (404, 405)."""
+    """The agency a /v1/AGENCY/... request is for, even when routing failed (404, 405).
+
+    Only the public agency API answers cross-origin: console pages that name an agency get no CORS.
+    """
+    if not request.path.startswith("/v1/"):
+        return None
     agency_id = (request.view_args or {}).get("agency_id")
-    if agency_id is None and request.path.startswith("/v1/"):
-        agency_id = request.path.split("/", 3)[2]
-    return agency_id
+    return agency_id if agency_id is not None else request.path.split("/", 3)[2]
 
 
 def _request_agency():

@@ -37,6 +37,18 @@ class ConsoleSessionInterface(SecureCookieSessionInterface):
         # Secure whenever the console is reached over https; plain http stays usable on loopback.
         return request.is_secure
 
+    def save_session(self, app, session, response):
+        if not session and session.modified:
+            # Signed out: overwrite with an empty session cookie rather than an expiry date, so no cookie
+            # the service sends ever carries Expires or Max-Age (and the old value is gone all the same).
+            if self.get_cookie_name(app) not in request.cookies:
+                return
+            response.set_cookie(self.get_cookie_name(app), "", path=self.get_cookie_path(app),
+                                secure=self.get_cookie_secure(app), httponly=True,
+                                samesite=self.get_cookie_samesite(app))
+            return
+        super().save_session(app, session, response)
+
 
 def _protect_console_forms():
     """CSRF for every state change made with the session cookie; a bearer request needs none."""

@@ -34,6 +34,8 @@ def _url(rule, agency="demo"):
     for name, value in values.items():
         for converter in ("", "path:", "string:"):
             path = path.replace(f"<{converter}{name}>", value)
+        # Numbered things (a waiver, a run, a screenshot): a number, so the rule itself answers.
+        path = path.replace(f"<int:{name}>", "1")
     return path
 
 
@@ -79,6 +81,11 @@ def send(client, method, url, kind, headers=None):
     return client.open(url, method=method, headers=headers or {})
 
 
+def _console_page(url):
+    """Console pages answer people: their errors are readable HTML pages (their JSON API answers JSON)."""
+    return url.startswith("/console/") and not url.startswith("/console/api/")
+
+
 def check_cookies_are_session_only(response):
     for header in response.headers.getlist("Set-Cookie"):
         lowered = header.lower()
@@ -102,7 +109,7 @@ def test_security_headers_on_every_response(client, case):
     assert response.headers.get("Referrer-Policy")
     if response.mimetype == "application/json":
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    if response.status_code >= 400:
+    if response.status_code >= 400 and not _console_page(case[1]):
         assert set(response.get_json()["error"]) == {"code", "message", "field"}
     check_cookies_are_session_only(response)
 
