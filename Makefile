@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser postgres pango redis install bench bench-serve chaos fuzz-long
+.PHONY: run test browser postgres pango redis nginx install bench bench-serve chaos fuzz-long
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,6 +45,10 @@ pango:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
+# Debian's nginx and its headers-more module, for the tests of the export and of the README's proxy example.
+nginx: $(STAMP)
+	@$(PY) -c 'import sys; sys.path.insert(0, "bench"); import nginx; nginx.ensure_nginx()'
+
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
@@ -79,7 +83,7 @@ run: $(STAMP) pango
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(STAMP) browser postgres redis pango $(AXE) $(ESBUILD) $(QA_NPM)
+test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).
