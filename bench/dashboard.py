@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "monitoring")]
 
+from dashboard_world import agency_text  # noqa: E402
 from databases import PostgresCluster  # noqa: E402
 from databases import staff_bearer  # noqa: E402
 from history import seed  # noqa: E402
@@ -30,18 +31,6 @@ from server.db.session import engine_of  # noqa: E402
 
 KEYS = ["bench-dashboard-key-0123456789abcdef"]
 SECRETARIATS = ("EOHHS", "EEA", "EOTSS", "EOPSS", "EOED", "EOLWD", "EOE", "EOHLC", "DOT", "ANF")
-AGENCY = """id = "{id}"
-name = "Agency {number:03d}"
-secretariat = "{secretariat}"
-origins = ["https://{id}.example"]
-privacy_policy_url = "https://{id}.example/privacy"
-terms_url = "https://{id}.example/terms"
-mode = "opt-out"
-commonwealth_domains = ["{id}.example"]
-
-[monitoring]
-pages = ["/", "/a", "/b", "/c", "/d"]
-"""
 
 
 def write_agencies(folder, count):
@@ -49,8 +38,9 @@ def write_agencies(folder, count):
     ids = []
     for number in range(count):
         agency_id = f"agency-{number:03d}"
+        secretariat = f'secretariat = "{SECRETARIATS[number % len(SECRETARIATS)]}"'
         (folder / f"{agency_id}.toml").write_text(
-            AGENCY.format(id=agency_id, number=number, secretariat=SECRETARIATS[number % len(SECRETARIATS)]))
+            agency_text(agency_id, f"Agency {number:03d}", secretariat, ["/", "/a", "/b", "/c", "/d"]))
         ids.append(agency_id)
     return ids
 

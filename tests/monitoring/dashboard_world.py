@@ -1,9 +1,11 @@
 """A small monitored world for the dashboard tests: three agencies in two secretariats, history, staff, a waiver."""
 
+import json
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
+import pytest
 from databases import new_sqlite_url
 from history import seed
 
@@ -30,7 +32,7 @@ mode = "opt-out"
 commonwealth_domains = ["{id}.example"]
 
 [monitoring]
-pages = ["/", "/services"]
+pages = {pages}
 schedule = "daily"
 """
 # id, name, secretariat: two agencies of the health secretariat, one environmental, one with none.
@@ -57,11 +59,16 @@ def database_for(request, folder):
                                    request.getfixturevalue("upgraded_postgres"))
 
 
+def agency_text(agency_id, name, secretariat_line, pages):
+    """An agency file for a made-up site https://ID.example with these monitored pages."""
+    return AGENCY.format(id=agency_id, name=name, secretariat=secretariat_line, pages=json.dumps(pages))
+
+
 def write_agencies(folder):
     """The agency files, in `folder`."""
     for agency_id, name, secretariat in AGENCIES:
         line = f'secretariat = "{secretariat}"' if secretariat else ""
-        (folder / f"{agency_id}.toml").write_text(AGENCY.format(id=agency_id, name=name, secretariat=line))
+        (folder / f"{agency_id}.toml").write_text(agency_text(agency_id, name, line, ["/", "/services"]))
     return folder
 
 
@@ -101,6 +108,15 @@ def add_waiver_in_force(db, agency_id, cookie, users):
                                    ("legal-review", None, "cora"), ("decide", "grant", "abe")):
         db.add(WaiverStep(waiver_id=waiver.id, actor_id=users[actor].id, action=action, outcome=outcome))
     return waiver
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request, tmp_path_factory):
+    """The world, one per database for a module of read-mostly tests."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    made = World(folder, database_for(request, folder))
+    yield made
+    made.close()
 
 
 class World:

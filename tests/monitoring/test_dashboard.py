@@ -5,22 +5,15 @@ import pytest
 from bs4 import BeautifulSoup
 from dashboard_world import FAIL_REASON
 from dashboard_world import PNG
-from dashboard_world import World
-from dashboard_world import database_for
+import dashboard_world
 from databases import postgres_cluster  # noqa: F401
 from databases import upgraded_postgres  # noqa: F401
 from databases import upgraded_sqlite  # noqa: F401
 
+# The module's fixture: the monitored world, one per database (sqlite, postgresql) for the whole module.
+world = dashboard_world.world
 HTML = {"Accept": "text/html"}
 
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request, tmp_path_factory):
-    """Four agencies (three monitored for 40 days), staff, a waiver in force; one per database for the module."""
-    folder = tmp_path_factory.mktemp("dashboard")
-    made = World(folder, database_for(request, folder))
-    yield made
-    made.close()
 
 
 def matrix_rows(response):

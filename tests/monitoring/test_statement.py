@@ -9,9 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from dashboard_world import FAIL_REASON
 from dashboard_world import NOW
-from dashboard_world import World
 from dashboard_world import add_latest_run
-from dashboard_world import database_for
+import dashboard_world
 from databases import postgres_cluster  # noqa: F401
 from databases import upgraded_postgres  # noqa: F401
 from databases import upgraded_sqlite  # noqa: F401
@@ -21,17 +20,11 @@ from sqlalchemy import select
 from server.db import session_for
 from server.models.monitoring import StatementSignature
 
+# The module's fixture: the monitored world, one per database (sqlite, postgresql) for the whole module.
+world = dashboard_world.world
 HTML = {"Accept": "text/html"}
 TODAY = NOW.date()
 
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request, tmp_path_factory):
-    """The monitored world of the dashboard tests, one per database for the module."""
-    folder = tmp_path_factory.mktemp("statement")
-    made = World(folder, database_for(request, folder))
-    yield made
-    made.close()
 
 
 def period(days, end=TODAY):
