@@ -1,6 +1,7 @@
 """One page's journey: fresh visit, opt out, reload, follow a link; the extension records, this acts."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -44,9 +45,11 @@ def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         state = ask_page(driver, "last")
-        if state["now"] - state["newest"] >= quiet_ms:
+        idle_ms = state["now"] - state["newest"]
+        if idle_ms >= quiet_ms:
             return
-        time.sleep(0.05)
+        # Sleep until the window would close; an event meanwhile moves "newest" and the next probe sees it.
+        time.sleep(max(0.02, min((quiet_ms - idle_ms) / 1000, deadline - time.monotonic())))
 
 
 def wait_notice(driver, limit: float = NOTICE_TIMEOUT, platform: tuple = ()) -> dict:
@@ -62,8 +65,13 @@ def wait_notice(driver, limit: float = NOTICE_TIMEOUT, platform: tuple = ()) -> 
             previous = notice["rect"]
         elif facts.get("readyState") == "complete":
             state = ask_page(driver, "last")
-            if state["now"] - state["newest"] >= 800:
+            idle_ms = state["now"] - state["newest"]
+            if idle_ms >= 800:
                 return facts
+            # No notice yet: look again when the 800 ms window would close (or sooner if it shows).
+            time.sleep(max(0.1, min((800 - idle_ms) / 1000, 0.25, deadline - time.monotonic())))
+            facts = ask_page(driver, "facts", platform=list(platform))
+            continue
         time.sleep(0.1)
         facts = ask_page(driver, "facts", platform=list(platform))
     return facts
@@ -115,6 +123,18 @@ def shot(driver) -> bytes:
 
 def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     """Run the whole journey on one page and return everything the clauses need."""
+    if gpc_browser is None:
+        return visitor_journey(browser, url, notice_data)
+    # The GPC visit is another browser (its own profile and record): it runs alongside, not after.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gpc") as side:
+        gpc = side.submit(check_gpc, gpc_browser, url)
+        page = visitor_journey(browser, url, notice_data)
+        page["gpc"] = gpc.result()
+    return page
+
+
+def visitor_journey(browser, url: str, notice_data: dict) -> dict:
+    """The visitor's journey in one browser: first visit, opt out, reload, next page (no GPC visit)."""
     driver = browser.driver
     fresh_tab(driver)
     visit(driver, url)
@@ -157,7 +177,7 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
     if notice_data.get("qa_readability"):
         # Clause 1.1: the privacy policy the notice (or the page) links, read as a visitor would.
         page["privacy"] = capture_policy(driver, visit, ((facts or {}).get("notice") or {}).get("links", []))
-    page["gpc"] = check_gpc(gpc_browser, url) if gpc_browser is not None else None
+    page["gpc"] = None
     return page
 
 
