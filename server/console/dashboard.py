@@ -123,7 +123,7 @@ def run(run_id):
 def screenshot(shot_id):
     """A stored screenshot's PNG, for staff who may see its agency."""
     db = get_session()
-    shot = db.get(Screenshot, shot_id)
+    shot = db.get(Screenshot, queries.row_id(shot_id))
     if shot is None:
         raise ApiError(404, "not_found", "There is nothing at this address.")
     require_agency(current_user(), db.get(MonitoringRun, shot.run_id).agency_id)

@@ -4,6 +4,7 @@ The matrix reads one row per agency (its newest finished run, whose `verdicts` h
 clause), the agency page one agency's runs over a period, the run page one run's pages and findings.
 """
 
+import re
 from datetime import datetime
 from datetime import timedelta
 
@@ -89,7 +90,7 @@ def matrix(db, agencies, clause=None, failing_only=False):
 
 def agency_runs(db, user, agency_id, days=HISTORY_DAYS, now=None):
     """The agency's runs (rows) of the last `days` days, oldest first (404 for an agency the user may not see)."""
-    require_agency(user, agency_id)
+    agency_id_or_404(user, agency_id)
     since = (now or utcnow()) - timedelta(days=days)
     runs = MonitoringRun.__table__
     return list(db.execute(select(*runs.c).where(runs.c.agency_id == agency_id, runs.c.started_at >= since)
@@ -105,17 +106,38 @@ def runs_between(db, agency_id, start: datetime, end: datetime):
                            .order_by(MonitoringRun.started_at)))
 
 
+NOT_FOUND = "There is nothing at this address."
+AGENCY_ID = re.compile(r"[a-z0-9-]{1,64}")
+LARGEST_ID = 2**31 - 1  # PostgreSQL's integer: a larger number would be a database error, not a 404
+
+
+def row_id(value):
+    """A path's id as a number the database can hold; anything else is a 404."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(404, "not_found", NOT_FOUND) from None
+    if not 1 <= number <= LARGEST_ID:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return number
+
+
+def agency_id_or_404(user, agency_id):
+    """An agency id the user may see and that could exist (no NUL or other byte reaches the database)."""
+    if not AGENCY_ID.fullmatch(agency_id or ""):
+        raise ApiError(404, "not_found", NOT_FOUND)
+    require_agency(user, agency_id)
+    return agency_id
+
+
 def get_run(db, user, run_id):
     """One run with its pages, findings and screenshots loaded; 404 when absent or not the user's agency."""
-    try:
-        number = int(run_id)
-    except (TypeError, ValueError):
-        raise ApiError(404, "not_found", "There is nothing at this address.") from None
+    number = row_id(run_id)
     run = db.scalar(select(MonitoringRun).where(MonitoringRun.id == number)
                     .options(selectinload(MonitoringRun.pages).selectinload(MonitoredPage.findings),
                              selectinload(MonitoringRun.pages).selectinload(MonitoredPage.screenshots)))
     if run is None:
-        raise ApiError(404, "not_found", "There is nothing at this address.")
+        raise ApiError(404, "not_found", NOT_FOUND)
     require_agency(user, run.agency_id)
     return run
 

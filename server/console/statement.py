@@ -16,7 +16,6 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlalchemy import select
 
-from server.auth.decorators import require_agency
 from server.console import dashboard_queries as queries
 from server.console.dashboard_chart import bands
 from server.errors import ApiError
@@ -97,7 +96,7 @@ def _waivers_in_force_during(db, agency_id, start, end):
 
 def build(db, user, agency_id, agency, start, end):
     """The statement of `agency_id` for the days start..end (404 for an agency outside the user's)."""
-    require_agency(user, agency_id)
+    queries.agency_id_or_404(user, agency_id)
     low, high = _bounds(start, end)
     runs = queries.runs_between(db, agency_id, low, high)
     pages = db.execute(select(MonitoredPage.url, func.count(), func.max(MonitoredPage.checked_at))

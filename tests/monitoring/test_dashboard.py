@@ -155,3 +155,11 @@ def test_no_credentials_no_dashboard(world):
     assert browser.status_code == 302 and "/console/login" in browser.headers["Location"]
     assert world.get("/console/runs/999999", **HTML).status_code == 404
     assert world.get("/console/api/runs/not-a-number").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/console/runs/99999999999", "/console/api/runs/99999999999",
+                                  "/console/screenshots/99999999999", "/console/agencies/a%00b",
+                                  "/console/api/agencies/a%00b/runs", "/console/agencies/a%00b/statement",
+                                  "/console/runs/-1", "/console/agencies/NOPE"])
+def test_ids_the_database_cannot_hold_are_404_not_500(world, path):
+    assert world.get(path).status_code == 404
