@@ -56,38 +56,29 @@ def show_waiver(waiver_id):
     return jsonify(staff_view(workflow.get_waiver(get_session(), current_user(), waiver_id)))
 
 
-def _step(waiver_id, action):
-    waiver = workflow.take_step(get_session(), current_user(), waiver_id, action, json_object())
-    return jsonify(staff_view(waiver))
+# Who may take each step (policy 3.4): the committee recommends, General Counsel reviews, the Assistant Secretary
+# decides; the requester (or an administrator) may withdraw.
+STEP_ROLES = {
+    RECOMMEND: ("reviewer",),
+    LEGAL_REVIEW: ("counsel",),
+    DECIDE: ("approver",),
+    WITHDRAW: ("requester", "admin"),
+}
 
 
-@bp.post("/<waiver_id>/recommend")
-@requires("reviewer")
-@documented(post=STEPS[RECOMMEND])
-def recommend(waiver_id):
-    """The Joint Privacy Policy Review Committee recommends grant or deny."""
-    return _step(waiver_id, RECOMMEND)
+def _step_view(action, roles):
+    """POST /ID/ACTION: one workflow step, guarded by the roles that may take it."""
+
+    @requires(*roles)
+    @documented(post=STEPS[action])
+    def take_step(waiver_id):
+        waiver = workflow.take_step(get_session(), current_user(), waiver_id, action, json_object())
+        return jsonify(staff_view(waiver))
+
+    take_step.__name__ = action.replace("-", "_")
+    take_step.__doc__ = STEPS[action]["summary"]
+    return take_step
 
 
-@bp.post("/<waiver_id>/legal-review")
-@requires("counsel")
-@documented(post=STEPS[LEGAL_REVIEW])
-def legal_review(waiver_id):
-    """General Counsel's analysis, after the recommendation."""
-    return _step(waiver_id, LEGAL_REVIEW)
-
-
-@bp.post("/<waiver_id>/decide")
-@requires("approver")
-@documented(post=STEPS[DECIDE])
-def decide(waiver_id):
-    """The Assistant Secretary for IT decides, after both, and never on a request of their own."""
-    return _step(waiver_id, DECIDE)
-
-
-@bp.post("/<waiver_id>/withdraw")
-@requires("requester", "admin")
-@documented(post=STEPS[WITHDRAW])
-def withdraw(waiver_id):
-    """The requester (or an administrator) withdraws the request or the waiver."""
-    return _step(waiver_id, WITHDRAW)
+for _action, _roles in STEP_ROLES.items():
+    bp.add_url_rule(f"/<waiver_id>/{_action}", view_func=_step_view(_action, _roles), methods=["POST"])
