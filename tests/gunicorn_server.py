@@ -56,6 +56,9 @@ class Gunicorn:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {name: value for name, value in os.environ.items() if not name.startswith("CONSENT_")}
+        # The suite's own upgraded console database, never whatever the checkout's instance folder holds.
+        if os.environ.get("CONSENT_DATABASE_URL"):
+            self.env["CONSENT_DATABASE_URL"] = os.environ["CONSENT_DATABASE_URL"]
         self.env.update({"CONSENT_BIND": f"127.0.0.1:{self.port}", "CONSENT_WORKERS": str(workers),
                          "CONSENT_AGENCIES_DIR": str(ROOT / "agencies")})
         self.env.update(env or {"CONSENT_DEMO": "1"})

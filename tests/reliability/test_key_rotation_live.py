@@ -23,7 +23,7 @@ def offline(*keys):
 
 
 def opt_out(server):
-    status, body = request(server.port, "POST", "/v1/demo/opt-out", b"", {"Content-Length": "0"})
+    status, body = request(server.port, "POST", "/v1/dor/opt-out", b"", {"Content-Length": "0"})
     assert status == 200, body
     return json.loads(body)["token"]
 
@@ -31,13 +31,13 @@ def opt_out(server):
 def status_of(server, token, use_cookie):
     """The status endpoint's answer for a visitor presenting the token (header or session cookie)."""
     headers = {"Cookie": f"consent_optout={token}"} if use_cookie else {"X-Consent-Token": token}
-    status, body = request(server.port, "GET", "/v1/demo/status", None, headers)
+    status, body = request(server.port, "GET", "/v1/dor/status", None, headers)
     assert status == 200, body
     return json.loads(body)
 
 
 def answered_by(server):
-    return set(re.findall(r"answered-by <(\d+)> /v1/demo/status 200", server.log()))
+    return set(re.findall(r"answered-by <(\d+)> /v1/dor/status 200", server.log()))
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_rotation_by_restart_keeps_every_opt_out(restart):
     """A → tokens; restart with "B,A": they still count and new ones are B's; restart with "B": A's end."""
     server = restart(KEY_A)
     old_tokens = [opt_out(server) for _ in range(VISITORS)]
-    assert all(offline(KEY_A).verify(token, "demo").valid for token in old_tokens)
+    assert all(offline(KEY_A).verify(token, "dor").valid for token in old_tokens)
 
     server = restart(f"{KEY_B},{KEY_A}")
     for round_trip in range(4):
@@ -71,8 +71,8 @@ def test_rotation_by_restart_keeps_every_opt_out(restart):
             assert answer == {"opted_out": True, "source": "token", "token_valid": True}, (index, answer)
     assert len(answered_by(server)) == 2, "both workers should have verified old tokens"
     new_tokens = [opt_out(server) for _ in range(VISITORS)]
-    assert all(offline(KEY_B).verify(token, "demo").valid for token in new_tokens), "new tokens must be signed by B"
-    assert not any(offline(KEY_A).verify(token, "demo").valid for token in new_tokens)
+    assert all(offline(KEY_B).verify(token, "dor").valid for token in new_tokens), "new tokens must be signed by B"
+    assert not any(offline(KEY_A).verify(token, "dor").valid for token in new_tokens)
 
     server = restart(KEY_B)
     for index, token in enumerate(old_tokens):
