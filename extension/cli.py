@@ -1,4 +1,4 @@
-"""`consent-qa check URL... --agency AGENCY`: check pages clause by clause and write the reports."""
+"""`consent-qa check URL... [--agency ID]` and `consent-qa discover URL...`: judge pages, write the reports."""
 
 import argparse
 import json

@@ -99,6 +99,12 @@ def test_the_service_and_the_banner_never_import_the_qa_extension(graph, source)
     assert arrows(graph, source, "extension") == []
 
 
+@pytest.mark.parametrize("source", ["server", "consent_banner", "extension"])
+def test_nothing_but_the_command_line_reaches_monitoring(graph, source):
+    # The service names `consent-service monitor` as a string in server/commands; no module imports the worker.
+    assert arrows(graph, source, "monitoring") == []
+
+
 def test_the_banner_never_imports_the_service(graph):
     assert arrows(graph, "consent_banner", "server") == []
 

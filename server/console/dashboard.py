@@ -24,8 +24,8 @@ from server.console.dashboard_queries import CLAUSE_NAMES
 from server.console.dashboard_queries import VERDICT_WORDS
 from server.db import get_session
 from server.errors import ApiError
-from monitoring.screenshots import screenshot_bytes
-from monitoring.settings import settings_for
+from server.monitoring.screenshots import screenshot_bytes
+from server.monitoring.settings import settings_for
 from server.auth.decorators import require_agency
 from server.models.clock import utcnow
 from server.models.monitoring import MonitoringRun
