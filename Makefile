@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser postgres pango redis nginx install bench bench-serve chaos fuzz-long
+.PHONY: run test browser postgres pango redis nginx install bench bench-serve chaos fuzz-long banner autoconsent
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,12 +52,16 @@ nginx: $(STAMP)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
-# consent-qa's other-banner support (issue 14): DuckDuckGo's autoconsent rules (copied into the add-on at launch)
-# and the banner libraries the fixture pages are built from. Pinned; no install scripts needed.
+# consent-qa's other-banner support: DuckDuckGo's autoconsent (its committed copy in extension/addon/autoconsent/
+# ships in the package; `make autoconsent` rebuilds it, a test checks it) and the banner libraries the fixture
+# pages are built from. Pinned; no install scripts needed.
 QA_NPM := .cache/npm/node_modules/@duckduckgo/autoconsent/package.json
 $(QA_NPM):
 	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/npm @duckduckgo/autoconsent@16.23.0 \
 		vanilla-cookieconsent@3.1.0 klaro@0.7.22 tarteaucitronjs@1.34.0
+
+autoconsent: $(STAMP) $(QA_NPM)
+	$(PY) -m extension.platforms.autoconsent
 
 # esbuild, pinned by consent_banner/package-lock.json: builds banner.min.js (`make banner`), and the test that
 # checks the committed build is current runs it.

@@ -1,15 +1,16 @@
-"""Put DuckDuckGo's autoconsent (npm, MPL-2.0) in the add-on: its page bundle, its rules, each platform's selectors.
+"""DuckDuckGo's autoconsent (npm, MPL-2.0) in the add-on: its page bundle, its rules, each platform's selectors.
 
-Nothing of it is committed: `make test` installs the pinned npm package into .cache/npm, and every browser
-launch copies what the add-on loads into addon/autoconsent/ when that copy is missing or of another version.
+The add-on's copy (addon/autoconsent/, its LICENSE beside it) is committed and ships in the package, so an
+installed consent-qa needs neither npm nor a writable package folder. `make autoconsent` rebuilds it from the
+pinned npm package (`python -m extension.platforms.autoconsent`); tests/extension/test_qa_platforms_install.py
+checks that the committed copy is what that package yields.
 """
 
-import fcntl
 import json
 import os
 import re
 import shutil
-import tempfile
+import sys
 from pathlib import Path
 
 from extension.chromium import ADDON_DIR
@@ -20,6 +21,8 @@ PACKAGE = "@duckduckgo/autoconsent"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TARGET = ADDON_DIR / "autoconsent"
 PLATFORMS_FILE = TARGET / "platforms.json"
+# What the add-on loads and what the licence asks to travel with it: every file of the copy.
+FILES = ("autoconsent.js", "rules.js", "platforms.json", "LICENSE", "VERSION")
 INSTALL_HINT = f"npm install --prefix .cache/npm {PACKAGE}@{VERSION} (or `make test`)"
 # Platforms written as code in autoconsent (not as JSON rules) name their UI roots in the bundle.
 CODE_RULE = re.compile(r'this\.name = "([^"]+)";\s*this\.prehideSelectors = \[([^\]]*)\]')
@@ -45,7 +48,7 @@ def platform_selectors(rules: list, bundle: str) -> dict:
     return found
 
 
-def install(source: Path, target: Path = TARGET) -> None:
+def install(source: Path, target: Path) -> None:
     """Copy the page bundle, the compact rules (as a script) and the license; write the selector table."""
     bundle = (source / "dist" / "autoconsent.playwright.js").read_text(encoding="utf-8")
     compact = (source / "rules" / "compact-rules.json").read_text(encoding="utf-8")
@@ -62,24 +65,23 @@ def install(source: Path, target: Path = TARGET) -> None:
     staging.rename(target)
 
 
-def installed() -> bool:
-    """Whether the add-on already holds this version's copy."""
-    return (TARGET / "VERSION").is_file() and (TARGET / "VERSION").read_text().strip() == VERSION
+def installed(target: Path | None = None) -> bool:
+    """Whether the add-on holds this version's complete copy."""
+    target = target or TARGET
+    version = target / "VERSION"
+    return all((target / name).is_file() for name in FILES) and version.read_text().strip() == VERSION
 
 
 def ensure_installed() -> None:
-    """Make the add-on complete before a browser loads it; a missing package is a set-up error."""
-    if installed():
-        return
-    # Workers and monitor processes start browsers at once: one copies, the others wait and find it done.
-    with open(Path(tempfile.gettempdir()) / "consent-qa-autoconsent.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not installed():
-            copy_from_package()
+    """Refuse to start a browser whose add-on lacks autoconsent (a set-up error; nothing is written here)."""
+    if not installed():
+        raise SetupError(f"the add-on's autoconsent {VERSION} is missing or incomplete at {TARGET}: "
+                         "reinstall consent-qa, or run `make autoconsent` in a checkout")
 
 
-def copy_from_package() -> None:
-    """Check the npm package's version, then install() from it."""
+def build_from_package(target: Path | None = None) -> None:
+    """Check the npm package's version, then install() from it (what `make autoconsent` runs)."""
+    target = target or TARGET
     source = package_dir()
     try:
         found = json.loads((source / "package.json").read_text())["version"]
@@ -87,7 +89,7 @@ def copy_from_package() -> None:
         raise SetupError(f"DuckDuckGo's autoconsent is missing at {source}: {INSTALL_HINT}") from e
     if found != VERSION:
         raise SetupError(f"{source} holds autoconsent {found}, consent-qa needs {VERSION}: {INSTALL_HINT}")
-    install(source)
+    install(source, target)
 
 
 def load_selectors() -> dict:
@@ -101,3 +103,18 @@ def selectors_for(platform: str | None) -> list:
     if not platform:
         return []
     return load_selectors().get(platform, [])
+
+
+def main() -> int:
+    """`make autoconsent`: rebuild the committed copy; a missing package is one line and exit 1."""
+    try:
+        build_from_package()
+    except SetupError as e:
+        print(f"make autoconsent: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {TARGET} from {PACKAGE} {VERSION}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
