@@ -27,13 +27,22 @@ def _truthy(value):
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def ensure_demo_key(environ):
-    """Generate the demo signing key once per process tree (gunicorn's master calls this before forking)."""
-    if not _truthy(environ.get("CONSENT_DEMO", "")) or environ.get("CONSENT_SECRET_KEYS"):
+def demo_mode(environ):
+    """Whether CONSENT_DEMO asks for the demo agency."""
+    return _truthy(environ.get("CONSENT_DEMO", ""))
+
+
+def ensure_demo_key(environ, announce=True):
+    """Generate the demo signing key once per process tree (gunicorn's master calls this before forking).
+
+    Only the service's own start announces it: commands and the monitor worker sign nothing a visitor keeps.
+    """
+    if not demo_mode(environ) or environ.get("CONSENT_SECRET_KEYS"):
         return
     if not environ.get(DEMO_KEY_VARIABLE):
         environ[DEMO_KEY_VARIABLE] = secrets.token_urlsafe(32)
-        log.warning("demo mode: generated a random signing key for this run; tokens end with it")
+        if announce:
+            log.warning("demo mode: generated a random signing key for this run; tokens end with it")
 
 
 def parse_keys(raw):
@@ -48,27 +57,33 @@ def parse_keys(raw):
 def from_environment(environ=None):
     """Build the app settings from the environment; refuse to run without keys unless in demo mode."""
     environ = os.environ if environ is None else environ
-    demo = _truthy(environ.get("CONSENT_DEMO", ""))
+    demo = demo_mode(environ)
     keys = parse_keys(environ.get("CONSENT_SECRET_KEYS", ""))
     if not keys and demo:
-        ensure_demo_key(environ)
+        ensure_demo_key(environ, announce=False)
         keys = [environ[DEMO_KEY_VARIABLE]]
     raw_age = environ.get("CONSENT_TOKEN_MAX_AGE", str(DEFAULT_TOKEN_MAX_AGE))
     try:
         max_age = int(raw_age)
     except ValueError:
         raise ConfigError(f"CONSENT_TOKEN_MAX_AGE: {raw_age!r} is not a whole number of seconds") from None
-    public_url = environ.get("CONSENT_PUBLIC_URL", "").strip()
-    if not public_url and demo:
-        public_url = bound_url(environ.get("CONSENT_BIND") or DEFAULT_BIND)
+    public_url = public_url_setting(environ, demo)
     return {
         "SECRET_KEYS": keys,
         # None: the instance folder's agencies/ (create_app resolves it; the package has no agencies of its own).
         "AGENCIES_DIR": environ.get("CONSENT_AGENCIES_DIR") or None,
         "DEMO": demo,
         "TOKEN_MAX_AGE": max_age,
-        "PUBLIC_URL": public_origin(public_url) if public_url else None,
+        "PUBLIC_URL": public_url,
     }
+
+
+def public_url_setting(environ, demo):
+    """CONSENT_PUBLIC_URL as an origin; in demo mode by default the bound address; else None."""
+    public_url = environ.get("CONSENT_PUBLIC_URL", "").strip()
+    if not public_url and demo:
+        public_url = bound_url(environ.get("CONSENT_BIND") or DEFAULT_BIND)
+    return public_origin(public_url) if public_url else None
 
 
 def bound_url(bind):

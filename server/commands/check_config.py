@@ -101,12 +101,24 @@ def database_problems():
     return []
 
 
+def folder_to_check():
+    """CONSENT_AGENCIES_DIR; else the instance folder's agencies/; else, when that is absent, ./agencies (in a
+    checkout: the folder `make run` serves)."""
+    if os.environ.get("CONSENT_AGENCIES_DIR"):
+        return Path(os.environ["CONSENT_AGENCIES_DIR"])
+    instance = default_agencies_dir()
+    if not instance.is_dir() and Path("agencies").is_dir():
+        return Path("agencies").resolve()
+    return instance
+
+
 @click.command("check-config", help="Validate every agency file in DIR (default: CONSENT_AGENCIES_DIR, else the "
-                                    "instance folder's agencies/); one line per problem, exit 1 if any.")
+                                    "instance folder's agencies/, else ./agencies); one line per problem, exit 1 "
+                                    "if any.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_config(directory):
     """Print each problem as `FILE: field PATH = VALUE: message`; exit 0 when there is none."""
-    folder = directory or Path(os.environ.get("CONSENT_AGENCIES_DIR") or default_agencies_dir())
+    folder = directory or folder_to_check()
     count, lines = folder_problems(folder)
     for line in lines:
         click.echo(line)

@@ -1,15 +1,12 @@
-"""`consent-service db upgrade`: create or migrate the console database (works while it is behind)."""
+"""`consent-service db upgrade`: create or migrate the console database (works while it is behind).
+
+It needs neither signing keys nor agency files: only CONSENT_DATABASE_URL (or the instance folder's default).
+"""
 
 import click
 
+from server.commands.context import console_app
 from server.config import ConfigError
-
-
-def _app_without_schema_check():
-    from server import create_app
-
-    # The one command that must run on a database behind the code: it is the fix the refusal names.
-    return create_app({"DATABASE_SCHEMA_CHECK": False})
 
 
 @click.group(name="db", help="The staff console's database.")
@@ -21,13 +18,16 @@ def db_group():
 def upgrade_command():
     """Run every migration the database has not had yet."""
     from server import db
+    from server.db.session import engine_of
 
     try:
-        app = _app_without_schema_check()
+        # No schema check: this is the command a database behind the code is told to run.
+        app = console_app()
         before, after = db.upgrade(app)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
+    where = engine_of(app).url.render_as_string(hide_password=True)
     if before == after:
-        click.echo(f"console database already at schema {after}")
+        click.echo(f"console database {where} already at schema {after}")
     else:
-        click.echo(f"console database upgraded from schema {before or 'none (empty)'} to {after}")
+        click.echo(f"console database {where} upgraded from schema {before or 'none (empty)'} to {after}")

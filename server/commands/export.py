@@ -1,4 +1,7 @@
-"""`consent-service export DIR`: every agency's banner.js and notice as files for nginx or a CDN."""
+"""`consent-service export DIR`: every agency's banner.js and notice as files for nginx or a CDN.
+
+It signs nothing: the console script builds its app without needing a signing key (server/cli.py).
+"""
 
 import click
 from flask import current_app
@@ -22,6 +25,6 @@ def export_command(directory, upstream, listen):
         build = export(current_app, directory, upstream, listen)
     except (ExportError, OSError) as error:
         raise click.ClickException(str(error)) from None
-    agencies = len(current_app.extensions["registry"].agencies)
-    click.echo(f"exported {agencies} agencies to {build}")
+    count = len(current_app.extensions["registry"].agencies)
+    click.echo(f"exported {count} {'agency' if count == 1 else 'agencies'} to {build}")
     click.echo(f"nginx: include {build.parent.parent / 'current' / NGINX_FILE} inside http {{}}, then nginx -s reload")

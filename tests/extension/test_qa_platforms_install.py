@@ -58,5 +58,6 @@ def test_make_autoconsent_without_the_package_says_how_to_install_it(tmp_path, m
     monkeypatch.setattr(autoconsent, "TARGET", tmp_path / "target")
     assert autoconsent.main() == 1
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "autoconsent is missing at" in error and "npm install --prefix .cache/npm" in error
+    assert error.count("\n") == 1 and "autoconsent is missing at" in error
+    assert "npm install --prefix .cache/npm" in error
     assert not (tmp_path / "target").exists()

@@ -1,0 +1,35 @@
+"""What the console commands run on, built without signing keys or agency files (they sign and serve nothing)."""
+
+import os
+
+from flask import Flask
+
+from server import config
+from server import db
+from server.registry import Registry
+
+
+def console_app(environ=None):
+    """A bare app on the console database: `db upgrade`, `users` and `tokens` need nothing more.
+
+    Named like the factory's app, so both find the same instance folder (and its default SQLite file).
+    """
+    environ = os.environ if environ is None else environ
+    app = Flask("server.app")
+    demo = config.demo_mode(environ)
+    app.config.update(DEMO=demo, PUBLIC_URL=config.public_url_setting(environ, demo),
+                      AGENCIES_DIR=environ.get("CONSENT_AGENCIES_DIR") or None)
+    db.init_app(app)
+    return app
+
+
+def checked_console_app():
+    """console_app() on a database at the code's schema (else SchemaBehind, naming `consent-service db upgrade`)."""
+    app = console_app()
+    db.check_schema(app)
+    return app
+
+
+def agency_ids(app):
+    """The agencies the service would serve (read only when a command names one)."""
+    return set(Registry.from_directory(*config.agency_sources(app)).agencies)
