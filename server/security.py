@@ -81,6 +81,19 @@ STATIC_HEADERS = (
     ("Permissions-Policy", "browsing-topics=(), interest-cohort=()"),
 )
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+# The staff console's pages send Referer and a real Origin to the service only: under no-referrer a browser
+# sends no Referer and "Origin: null" with their forms, so CSRF could not tell them from another site's
+# (server/auth/origin.py). Links out of the console still carry nothing. Everything else stays no-referrer.
+CONSOLE_PATH = "/console"
+CONSOLE_HEADERS = tuple((name, "same-origin" if name == "Referrer-Policy" else value)
+                        for name, value in STATIC_HEADERS)
+
+
+def headers_for(path):
+    """STATIC_HEADERS, with the console's Referrer-Policy under /console (its forms prove where they come from)."""
+    if path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/"):
+        return CONSOLE_HEADERS
+    return STATIC_HEADERS
 
 
 def add_cors_headers(response):
@@ -107,10 +120,11 @@ class SecurityHeaders:
 
     def __call__(self, environ, start_response):
         secure = environ.get("wsgi.url_scheme") == "https"
+        static_headers = headers_for(environ.get("PATH_INFO", ""))
 
         def start(status, headers, exc_info=None):
             present = {name.lower(): index for index, (name, _) in enumerate(headers)}
-            for name, value in STATIC_HEADERS:
+            for name, value in static_headers:
                 if name.lower() not in present:
                     headers.append((name, value))
             if "content-security-policy" not in present:

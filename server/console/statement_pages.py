@@ -84,8 +84,8 @@ def pdf(agency_id):
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-# Not under /console/agencies/ID/: a form POST there would be judged by the visitor API's Origin rule
-# (server/security.py), and a console page's form sends "Origin: null" under its no-referrer policy.
+# Like every console form, its Origin must be the service's (server/auth/origin.py): console pages answer
+# Referrer-Policy same-origin, so the browser sends it (under no-referrer it sent "Origin: null").
 @bp.post("/statements/sign")
 @requires("iso")
 def sign():
