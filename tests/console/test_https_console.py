@@ -8,6 +8,7 @@ import base64
 import datetime
 import hashlib
 import http.client
+import itertools
 import json
 import re
 import shutil
@@ -15,7 +16,7 @@ import socket
 import ssl
 import subprocess
 import time
-from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
@@ -39,7 +40,7 @@ OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 KEYS = "https-console-key-0123456789abcdef"
 AGENCY_NAME = "Massachusetts Department of Revenue"  # agencies/dor.toml, the checkout's example agency
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-_databases = iter(range(1, 1000))
+_databases = itertools.count(1)
 
 
 def readme_tls_block(upstream_port, listen_port, certificate, key):
@@ -184,6 +185,13 @@ def test_staff_sign_in_file_a_waiver_sign_a_statement_and_sign_out_over_https(de
     assert chrome.current_url == deployment.base + "/console/login?next=/console/"
 
 
+class Answer(NamedTuple):
+    status: int
+    location: str | None
+    text: str
+    referrer_policy: str | None
+
+
 class StaffClient:
     """A script speaking https to nginx (certificate verified for consent.test) with one console session cookie."""
 
@@ -209,29 +217,28 @@ class StaffClient:
         set_cookie = response.getheader("Set-Cookie")
         if set_cookie and set_cookie.startswith("consent_console="):
             self.cookie = set_cookie.split(";", 1)[0]
-        return response.status, response.getheader("Location"), text, response.getheader("Referrer-Policy")
+        return Answer(response.status, response.getheader("Location"), text, response.getheader("Referrer-Policy"))
 
     def form_token(self, path):
-        status, _, page, _ = self.request("GET", path)
-        assert status == 200, (path, status, page[:300])
-        return CSRF_FIELD.search(page).group(1)
+        answer = self.request("GET", path)
+        assert answer.status == 200, (path, answer.status, answer.text[:300])
+        return CSRF_FIELD.search(answer.text).group(1)
 
     def post(self, path, fields, **headers):
         body = urlencode(fields)
-        return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", **headers})[:3]
+        return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", **headers})
 
     def signed_in(self):
-        return self.request("GET", "/console/")[0] == 200
+        return self.request("GET", "/console/").status == 200
 
 
 def test_a_forged_console_post_is_refused_even_with_the_session_and_its_token(deployment):
     own = deployment.base
     client = StaffClient(deployment)
     token = client.form_token("/console/login")
-    status, location, _ = client.post("/console/login", {"name": "rita", "password": PASSWORD,
-                                                         "csrf_token": token, "next": "/console/"},
-                                      Origin=own, Referer=own + "/console/login")
-    assert (status, location) == (303, "/console/"), status
+    answer = client.post("/console/login", {"name": "rita", "password": PASSWORD, "csrf_token": token,
+                                            "next": "/console/"}, Origin=own, Referer=own + "/console/login")
+    assert (answer.status, answer.location) == (303, "/console/"), answer.text[:300]
     token = client.form_token("/console/")
 
     forged = [
@@ -242,28 +249,28 @@ def test_a_forged_console_post_is_refused_even_with_the_session_and_its_token(de
         ({}, "missing"),
     ]
     for headers, named in forged:
-        status, _, answer = client.post("/console/logout", {"csrf_token": token}, **headers)
-        assert status == 403, (headers, status, answer[:300])
-        error = json.loads(answer)["error"]
+        answer = client.post("/console/logout", {"csrf_token": token}, **headers)
+        assert answer.status == 403, (headers, answer.status, answer.text[:300])
+        error = json.loads(answer.text)["error"]
         assert error["field"] == ("Referer" if "Referer" in headers else "Origin"), (headers, error)
         assert named in error["message"], (headers, error)
         assert client.signed_in(), f"a POST with {headers} signed rita out"
 
-    status, location, _ = client.post("/console/logout", {"csrf_token": token}, Origin=own)
-    assert (status, location) == (303, "/console/login")
+    answer = client.post("/console/logout", {"csrf_token": token}, Origin=own)
+    assert (answer.status, answer.location) == (303, "/console/login")
     assert not client.signed_in()
 
 
 def test_a_sign_in_posted_from_another_site_is_refused(deployment):
     client = StaffClient(deployment)
     token = client.form_token("/console/login")
-    status, _, answer = client.post("/console/login", {"name": "rita", "password": PASSWORD, "csrf_token": token},
-                                    Origin="https://evil.test", Referer="https://evil.test/")
-    assert status == 403 and "https://evil.test" in json.loads(answer)["error"]["message"]
+    answer = client.post("/console/login", {"name": "rita", "password": PASSWORD, "csrf_token": token},
+                         Origin="https://evil.test", Referer="https://evil.test/")
+    assert answer.status == 403 and "https://evil.test" in json.loads(answer.text)["error"]["message"]
     assert not client.signed_in()
 
 
 def test_console_pages_send_referrers_only_to_the_service_and_public_answers_none(deployment):
     client = StaffClient(deployment)
-    policies = {path: client.request("GET", path)[3] for path in ("/console/login", "/v1/dor/notice", "/healthz")}
+    policies = {path: client.request("GET", path).referrer_policy for path in ("/console/login", "/v1/dor/notice", "/healthz")}
     assert policies == {"/console/login": "same-origin", "/v1/dor/notice": "no-referrer", "/healthz": "no-referrer"}
