@@ -15,6 +15,15 @@ from extension.waivers import apply_waivers
 class CheckFailed(RuntimeError):
     """The page could not be checked at all (unreachable, a crashed browser): worth another attempt."""
 
+    def __init__(self, reason, url=None):
+        super().__init__(reason)
+        self.url = url
+
+    def reason(self):
+        """The first line of the reason (a driver's message goes on with its stack trace)."""
+        text = str(self).strip()
+        return text.splitlines()[0] if text else type(self).__name__
+
 
 class Checker:
     """Browsers for this process's threads, started on first use and reused page after page."""

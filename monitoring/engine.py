@@ -83,12 +83,13 @@ def check_and_record(app, settings, checker, page_id, *, last_attempt):
         except CheckFailed as error:
             runs.release(db, page_id, worker, str(error)[:2000], final=last_attempt)
             finish(app, settings, db, agency, page.run_id)
+            error.url = error.url or page.url
             raise
         except Exception as error:
             # A browser that could not start, a dropped driver connection: same treatment, the reason kept.
             runs.release(db, page_id, worker, f"{type(error).__name__}: {error}"[:2000], final=last_attempt)
             finish(app, settings, db, agency, page.run_id)
-            raise CheckFailed(str(error)) from error
+            raise CheckFailed(f"{type(error).__name__}: {error}", url=page.url) from error
         stored = record_page(db, settings, page, worker, findings, record.get("screenshots"),
                              time.monotonic() - started)
         finish(app, settings, db, agency, page.run_id)

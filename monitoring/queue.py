@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from huey import RedisHuey
 from huey import SqliteHuey
 from huey import crontab
+from huey.exceptions import CancelExecution
 
 from monitoring import engine
 from monitoring.check import CheckFailed
@@ -19,6 +20,18 @@ log = logging.getLogger("monitoring")
 QUEUE_NAME = "consent-monitoring"
 RETRY_DELAY = 10
 CLEAN_AT = crontab(minute="17", hour="7")
+
+
+class QuietRetries(logging.Filter):
+    """Drops Huey's own lines about a cancelled or requeued check: the worker's one line already says it."""
+
+    HUEY_LINES = ("Task %s raised CancelExecution", "Requeueing %s")
+
+    def filter(self, record):
+        return not str(record.msg).startswith(self.HUEY_LINES)
+
+
+QUIET_RETRIES = QuietRetries()
 
 
 def make_huey(url):
@@ -36,6 +49,8 @@ class MonitoringQueue:
         self.settings = settings
         self.checker = checker
         self.huey = make_huey(settings.queue_url)
+        if QUIET_RETRIES not in logging.getLogger("huey").filters:
+            logging.getLogger("huey").addFilter(QUIET_RETRIES)
         task = self.huey.task(retries=max(0, settings.attempts - 1), retry_delay=RETRY_DELAY, context=True,
                               name="monitoring.check_page")
         self.check_page = task(self._check_page)
@@ -55,9 +70,11 @@ class MonitoringQueue:
             outcome = engine.check_and_record(self.app, self.settings, self.checker, page_id,
                                               last_attempt=task is None or task.retries == 0)
         except CheckFailed as error:
-            log.warning("page %s not checked (%s)%s", page_id, str(error)[:200],
-                        "" if task is None or task.retries == 0 else "; retrying")
-            raise
+            retrying = task is not None and task.retries > 0
+            log.warning("page %s not checked: %s%s", error.url or page_id, error.reason()[:300],
+                        "; retrying" if retrying else "")
+            # That line is the whole story: Huey retries (or gives up) without a traceback of its own.
+            raise CancelExecution(retry=retrying) from None
         if self.queue_empty():
             engine.sweep(self.app, self.settings, self.enqueue, queue_empty=True)
             if self.queue_empty():
