@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from gunicorn_server import free_port
 
+# Builds the wheel and sdist (a minute): marked so it can be picked or left out, and kept in `make test`.
+pytestmark = pytest.mark.wheel
 ROOT = Path(__file__).resolve().parents[2]
 # Files a deployment cannot do without, found inside the package rather than beside a checkout.
 DATA_FILES = [
@@ -42,9 +44,20 @@ def outside_env():
     return env
 
 
+# What a used checkout holds beside its tracked files: an ignored staging copy, a file nobody added.
+STRAYS = ["extension/addon/autoconsent.tmp/autoconsent.js", "extension/addon/notes.txt",
+          "server/templates/draft.html", "consent_banner/locales/xx.json"]
+
+
+def git(source, *args):
+    return subprocess.run(["git", "-c", "user.name=packaging-test", "-c", "user.email=packaging@test.invalid",
+                           *args], cwd=source, capture_output=True, check=True)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """wheel and sdist built from a copy of the checkout's files (tracked and new, not ignored); the build log."""
+    """wheel and sdist built from a git snapshot of the checkout's files (tracked and new, not ignored) that
+    also holds untracked and ignored files, as a used checkout does; the build log."""
     work = tmp_path_factory.mktemp("packaging")
     source = work / "source"
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
@@ -53,6 +66,12 @@ def built(tmp_path_factory):
         if (ROOT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "snapshot")
+    for name in STRAYS:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text("not tracked: must not ship\n")
     log = run([sys.executable, "-m", "build", "--outdir", str(work / "dist"), str(source)], work, outside_env())
     wheel = next((work / "dist").glob("*.whl"))
     sdist = next((work / "dist").glob("*.tar.gz"))
@@ -75,6 +94,18 @@ def test_wheel_and_sdist_carry_every_data_file(built):
     assert set(DATA_FILES) <= in_sdist, set(DATA_FILES) - in_sdist
 
 
+def test_untracked_and_ignored_files_never_ship(built):
+    """A wheel is the same from any checkout: what git tracks, not what a launch or an editor left beside it."""
+    _, wheel, sdist, _ = built
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert not set(STRAYS) & in_wheel and not set(STRAYS) & in_sdist
+    assert not [name for name in in_wheel if ".tmp/" in name or "__pycache__" in name]
+    # The committed autoconsent copy and its licence do ship: consent-qa needs no npm where it is installed.
+    assert {"extension/addon/autoconsent/autoconsent.js", "extension/addon/autoconsent/LICENSE"} <= in_wheel
+
+
 def test_installed_wheel_serves_the_demo_from_another_folder(built):
     work, wheel, _, _ = built
     env = outside_env()
@@ -86,6 +117,10 @@ def test_installed_wheel_serves_the_demo_from_another_folder(built):
     elsewhere.mkdir()
     located = run([str(venv / "bin" / "python"), "-c", "import server; print(server.__file__)"], elsewhere, env)
     assert located.strip().startswith(str(venv)), located
+    # consent-qa's add-on is complete as installed: autoconsent travels in the package, nothing is copied at launch.
+    complete = run([str(venv / "bin" / "python"), "-c", "from extension.platforms import autoconsent; "
+                    "autoconsent.ensure_installed(); print(autoconsent.TARGET)"], elsewhere, env)
+    assert complete.strip().startswith(str(venv)), complete
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env.update(CONSENT_DEMO="1", CONSENT_SECRET_KEYS="packaging-test-key-0123456789abcdef", CONSENT_PUBLIC_URL=url)
