@@ -11,6 +11,10 @@ import re
 from gunicorn.glogging import Logger
 
 MASK = "[address]"
+# gunicorn's messages about the service's own bind address (never a visitor's): left as written, so an operator
+# reads where the service listens.
+OWN_ADDRESS_MESSAGES = frozenset({"Listening at: %s (%s)", "Listening at: %s", "Connection in use: %s",
+                                  "Can't connect to %s"})
 # Candidates only: each is confirmed by ipaddress, so times (12:30:05) and versions stay as they are.
 _CANDIDATE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\d)"
                         r"|(?<![\w:.])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:%\w+)?(?![\w:]|\.[\w:])")
@@ -33,9 +37,14 @@ def mask_addresses(text):
 
 
 class AddressFilter(logging.Filter):
-    """Rewrites each record's message (and traceback text) without addresses; never drops a record."""
+    """Rewrites each record's message (and traceback text) without addresses; never drops a record.
+
+    Only gunicorn's lines naming its own bind address are left alone.
+    """
 
     def filter(self, record):
+        if record.msg in OWN_ADDRESS_MESSAGES:
+            return True
         message = record.getMessage()
         masked = mask_addresses(message)
         if masked != message:

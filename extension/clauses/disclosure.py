@@ -1,5 +1,6 @@
 """Clause 1.3.1: every third-party cookie belongs to a declared tracker with license and privacy links."""
 
+from extension.clauses.findings import all_of
 from extension.clauses.findings import brief
 from extension.clauses.findings import finding
 from extension.clauses.findings import label
@@ -33,5 +34,6 @@ def clause_1_3_1(url: str, cookies: list, notice_data: dict) -> dict:
     if unlinked:
         return finding(url, "1.3.1", False, "Third-party cookies of trackers without license or privacy links: "
                        + ", ".join(label(c) for c in unlinked[:SHOWN]) + ".", evidence)
-    return finding(url, "1.3.1", True, f"All {len(third)} third-party cookie(s) belong to declared trackers "
-                   "with license and privacy links.", evidence)
+    return finding(url, "1.3.1", True, all_of(third, "third-party cookie",
+                                              "belongs to a declared tracker with license and privacy links",
+                                              "belong to declared trackers with license and privacy links"), evidence)

@@ -16,3 +16,12 @@ def brief(cookie: dict) -> dict:
     """The facts about a cookie that evidence needs."""
     keep = ("name", "domain", "persistent", "lifetime_days", "requested_days", "stored_days", "setters", "raw")
     return {key: cookie.get(key) for key in keep}
+
+
+def all_of(items: list, noun: str, singular: str, plural: str) -> str:
+    """A passing reason about every one of some cookies, worded for none, one and several (never "All 0")."""
+    if not items:
+        return f"No {noun} was set."
+    if len(items) == 1:
+        return f"The one {noun} {singular}."
+    return f"All {len(items)} {noun}s {plural}."

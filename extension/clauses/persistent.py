@@ -1,6 +1,7 @@
 """Clauses 2.1, 2.2 and 2.5: persistent cookies only on Commonwealth domains, at most 2 years, not from outsiders."""
 
 from extension.clauses.disclosure import is_third_party
+from extension.clauses.findings import all_of
 from extension.clauses.findings import brief
 from extension.clauses.findings import finding
 from extension.clauses.findings import label
@@ -25,8 +26,8 @@ def clause_2_1(url: str, cookies: list, notice_data: dict) -> dict:
     if outside:
         return finding(url, "2.1", False, "Persistent cookies set outside the Commonwealth domains: "
                        + ", ".join(label(c) for c in outside[:SHOWN]) + ".", evidence)
-    return finding(url, "2.1", True, f"All {len(persistent)} persistent cookie(s) are on Commonwealth domains.",
-                   evidence)
+    return finding(url, "2.1", True, all_of(persistent, "persistent cookie", "is on a Commonwealth domain",
+                                            "are on Commonwealth domains"), evidence)
 
 
 def clause_2_2(url: str, cookies: list) -> dict:
@@ -37,7 +38,8 @@ def clause_2_2(url: str, cookies: list) -> dict:
     if too_long:
         shown = ", ".join(f"{c['name']} ({c['lifetime_days']:.0f} days)" for c in too_long[:SHOWN])
         return finding(url, "2.2", False, f"Persistent cookies expire after more than 2 years: {shown}.", evidence)
-    return finding(url, "2.2", True, f"All {len(persistent)} persistent cookie(s) expire within 2 years.", evidence)
+    return finding(url, "2.2", True, all_of(persistent, "persistent cookie", "expires within 2 years",
+                                            "expire within 2 years"), evidence)
 
 
 def clause_2_5(url: str, cookies: list, notice_data: dict) -> dict:

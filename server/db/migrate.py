@@ -18,6 +18,9 @@ from server.db.session import make_engine
 from server.db.session import normalise_url
 
 log = logging.getLogger("server")
+# Alembic says "Context impl …" and "Will assume … DDL" in every process that checks the schema: our own lines say
+# what happened (created, upgraded, behind); its warnings still show.
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 UPGRADE_COMMAND = "consent-service db upgrade"
 
@@ -79,7 +82,7 @@ def create_default_database(app):
             empty = current_revision(connection) is None
         if empty:
             upgrade(app)
-            log.info("created the console database %s (SQLite, schema %s)", path.name, head_revision())
+            log.info("created the console database %s (SQLite, schema %s)", path, head_revision())
 
 
 def check_schema(app):
