@@ -28,12 +28,23 @@ def _safe_next(target):
     return url_for("console_auth.home")
 
 
+NEXT_LINE_BREAK = "next: the address to return to after sign-in may not contain a line break (CR or LF)."
+
+
+def _has_line_break(target):
+    """CR or LF in `next` would split the Location header: the request is refused, not cleaned."""
+    return "\r" in (target or "") or "\n" in (target or "")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in form; a wrong password or a locked account shows the form again with the reason."""
     form = SignInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    if _has_line_break(form.next.data):
+        form.next.data = ""
+        return render_template("console/login.html", form=form, problem=NEXT_LINE_BREAK), 400
         if current_user() is not None:
             return redirect(_safe_next(form.next.data))
         return render_template("console/login.html", form=form, problem=None)

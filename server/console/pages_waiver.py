@@ -34,8 +34,8 @@ def may_take(user, waiver, action, state):
     """Whether the page offers a step: the workflow's roles and order, and its rules about the requester."""
     if not user.has_role(*workflow.STEP_ROLES[action]) or not next_step_allowed(state, action):
         return False
-    if action == DECIDE:
-        return waiver.requester_id != user.id
+    if workflow.separation_refusal(waiver, user, action) is not None:
+        return False
     if action == WITHDRAW:
         return waiver.requester_id == user.id or user.has_role("admin")
     return True

@@ -60,14 +60,24 @@ class Statement:
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+# Days a statement may name: far enough out for any real period, near enough that date arithmetic never
+# overflows (9999-12-31 + 1 day was a 500).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 def _day(args, name, default):
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ApiError(422, "invalid", f"{name}: {raw!r} is not a date (YYYY-MM-DD).", name) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ApiError(422, "invalid", f"{name}: {raw!r} is outside {FIRST_DAY.isoformat()} to "
+                       f"{LAST_DAY.isoformat()}.", name)
+    return day
 
 
 def period(args, today=None):

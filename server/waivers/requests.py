@@ -16,6 +16,7 @@ from server.waivers.rules import CLAUSES
 from server.waivers.rules import DENY
 from server.waivers.rules import GRANT
 from server.waivers.rules import KINDS
+from server.waivers.rules import LARGEST_ID
 
 REQUIRED = ("agency", "clauses", "scope", "purpose", "why_not_comply", "privacy_review", "pab_representative",
             "iso_copied", "no_sensitive_information", "kind", "starts")
@@ -72,7 +73,7 @@ class WaiverRequestSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     starts = fields.Date(required=True)
     ends = fields.Date(load_default=None)
-    extends = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
+    extends = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=LARGEST_ID))
 
     @validates_schema
     def _dates(self, data, **_kwargs):

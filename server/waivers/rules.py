@@ -9,6 +9,8 @@ FILE, RECOMMEND, LEGAL_REVIEW, DECIDE, WITHDRAW = "file", "recommend", "legal-re
 GRANT, DENY = "grant", "deny"
 STATES = ("submitted", "recommended", "reviewed", "denied", "granted", "in-force", "expired", "withdrawn")
 DEFAULT_LEAD_DAYS = 14
+# Waiver ids are PostgreSQL integers: a larger number names no waiver (and must never reach a query).
+LARGEST_ID = 2**31 - 1
 
 
 def state_of(actions, starts: date, ends: date | None, today: date) -> str:

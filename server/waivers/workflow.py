@@ -15,6 +15,7 @@ from server.waivers.requests import read_step
 from server.waivers.rules import DECIDE
 from server.waivers.rules import FILE
 from server.waivers.rules import GRANT
+from server.waivers.rules import LARGEST_ID
 from server.waivers.rules import LEGAL_REVIEW
 from server.waivers.rules import RECOMMEND
 from server.waivers.rules import STATES
@@ -27,6 +28,8 @@ LEAD_DAYS_KEY = "WAIVER_LEAD_DAYS"
 # Who may take each step (the policy's 3.4 roles); a withdrawal is the requester's own, or MassIT's.
 STEP_ROLES = {RECOMMEND: ("reviewer",), LEGAL_REVIEW: ("counsel",), DECIDE: ("approver",),
               WITHDRAW: ("requester", "admin")}
+# The three steps of separation of duties, and what each asks of its person.
+DUTIES = {RECOMMEND: "recommend", LEGAL_REVIEW: "review", DECIDE: "decide"}
 STEP_FIELDS = {RECOMMEND: ("recommendation", "notes"), LEGAL_REVIEW: (None, "analysis"),
                DECIDE: ("decision", "notes"), WITHDRAW: (None, "notes")}
 
@@ -92,24 +95,44 @@ def _check_extended(db, actor, data, today):
 
 def get_waiver(db, actor, waiver_id):
     """One waiver the actor may see, else 404 (another agency's waiver does not exist for them)."""
+    shown = str(waiver_id)[:40]
     if isinstance(waiver_id, str):
         # Ids come from URLs: anything but a plain number names no waiver.
-        waiver_id = int(waiver_id) if waiver_id.isascii() and waiver_id.isdigit() and len(waiver_id) < 10 else 0
-    waiver = db.get(Waiver, waiver_id) if waiver_id else None
+        waiver_id = int(waiver_id) if waiver_id.isascii() and waiver_id.isdigit() and len(waiver_id) < 40 else 0
+    # A number the database cannot hold is no waiver either (PostgreSQL would refuse the query).
+    waiver = db.get(Waiver, waiver_id) if 1 <= waiver_id <= LARGEST_ID else None
     if waiver is None:
-        raise ApiError(404, "not_found", f"There is no waiver {waiver_id}.")
+        raise ApiError(404, "not_found", f"There is no waiver {shown}.")
     require_agency(actor, waiver.agency_id)
     return waiver
 
 
+def separation_refusal(waiver, actor, action):
+    """Why `actor` may not take `action` on this waiver under separation of duties, or None when they may.
+
+    Recommend, legal review and decide are taken by three different people, none of them the requester.
+    """
+    if action not in DUTIES:
+        return None
+    if waiver.requester_id == actor.id:
+        return f"You requested this waiver: someone else must {DUTIES[action]} it."
+    taken = next((step.action for step in waiver.steps if step.action in DUTIES and step.action != action
+                  and step.actor_id == actor.id), None)
+    if taken is not None:
+        return (f"You already took the {taken} step of this waiver: someone else must {DUTIES[action]} it "
+                "(recommend, legal review and decide are taken by three different people).")
+    return None
+
+
 def take_step(db, actor, waiver_id, action, body, today=None):
-    """Add one step to the trail, in order, by the right role, never the requester deciding."""
+    """Add one step to the trail, in order, by the right role, with separation of duties."""
     if not actor.has_role(*STEP_ROLES[action]):
         raise ApiError(403, "forbidden", f"{action}: needs the role " + " or ".join(STEP_ROLES[action]) + ".")
     data = read_step(action, body)
     waiver = get_waiver(db, actor, waiver_id)
-    if action == DECIDE and waiver.requester_id == actor.id:
-        raise ApiError(403, "separation_of_duties", "You requested this waiver: someone else must decide it.")
+    refusal = separation_refusal(waiver, actor, action)
+    if refusal is not None:
+        raise ApiError(403, "separation_of_duties", refusal)
     if action == WITHDRAW and waiver.requester_id != actor.id and not actor.has_role("admin"):
         raise ApiError(403, "forbidden", "Only the requester who filed it (or an administrator) may withdraw it.")
     current = state(waiver, today)
@@ -158,4 +181,5 @@ def granted_by_rules(waiver):
     decision = actions.get(DECIDE)
     return (RECOMMEND in actions and LEGAL_REVIEW in actions and decision is not None and decision.outcome == GRANT
             and decision.actor_id != waiver.requester_id and decision.actor.has_role("approver")
-            and actions[RECOMMEND].id < actions[LEGAL_REVIEW].id < decision.id)
+            and actions[RECOMMEND].id < actions[LEGAL_REVIEW].id < decision.id
+            and len({waiver.requester_id, *(actions[duty].actor_id for duty in DUTIES)}) == 1 + len(DUTIES))
