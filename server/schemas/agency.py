@@ -33,6 +33,11 @@ def _text(max_length, **kwargs):
     return fields.String(validate=[validate.Length(min=1, max=max_length), validators.plain_text], **kwargs)
 
 
+def _name(max_length, **kwargs):
+    """A display name: it goes into e-mail subjects and headings, so one line only."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), validators.one_line], **kwargs)
+
+
 class CookieSchema(Schema):
     """A cookie a tracker plants: 2.1, 2.2 and 2.5 are judged against these."""
 
@@ -52,7 +57,7 @@ class TrackerSchema(Schema):
     """A third-party tool that plants cookies (1.3.1): named, explained, and linked to its terms."""
 
     id = fields.String(required=True, validate=validators.slug)
-    vendor = _text(200, required=True)
+    vendor = _name(200, required=True)
     purpose = _text(1000, required=True)
     license_url = fields.String(required=True, validate=validators.web_url)
     privacy_url = fields.String(required=True, validate=validators.web_url)
@@ -103,9 +108,9 @@ class AgencySchema(Schema):
     """One agency file."""
 
     id = fields.String(required=True, validate=validators.slug)
-    name = _text(200, required=True)
+    name = _name(200, required=True)
     # The executive office the agency reports to (e.g. "EOHHS"): the monitoring dashboard filters by it.
-    secretariat = _text(100, load_default=None)
+    secretariat = _name(100, load_default=None)
     origins = fields.List(fields.String(validate=validators.origin), required=True,
                           validate=validate.Length(min=1, max=20))
     privacy_policy_url = fields.String(required=True, validate=validators.web_url)

@@ -101,3 +101,9 @@ def plain_text(value):
     """Text shown to visitors: no control characters other than newlines."""
     if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
         raise ValidationError("must not contain control characters")
+
+
+def one_line(value):
+    """A name shown in e-mail subjects and headings: one line, no control characters at all (not even a newline)."""
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in value):
+        raise ValidationError("must be one line without control characters")

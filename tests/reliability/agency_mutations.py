@@ -4,7 +4,7 @@ import copy
 
 import agency_strategies
 from agency_strategies import SLUG
-from agency_strategies import text
+from agency_strategies import name_text
 from hypothesis import strategies as st
 
 from server.schemas.agency import TEXT_KEYS
@@ -166,7 +166,7 @@ def broken_agency(draw, valid, kind):
         if not document.get("trackers"):
             document["trackers"] = [draw(agency_strategies.tracker())]
         twin = dict(document["trackers"][draw(st.integers(0, len(document["trackers"]) - 1))])
-        twin["vendor"] = draw(text(200))
+        twin["vendor"] = draw(name_text(200))
         document["trackers"].append(twin)
         path = ("trackers", len(document["trackers"]) - 1, "id")
     elif kind == "enum":

@@ -32,6 +32,11 @@ def text(max_size):
         lambda value: value[:max_size])
 
 
+def name_text(max_size):
+    """A display name (agency, secretariat, vendor): one line, no control or line-separator characters at all."""
+    return text(max_size).map(lambda value: "".join(ch for ch in value if ch.isprintable() or ch == " ")).filter(bool)
+
+
 def https_url():
     return st.builds(lambda host, port, path: f"https://{host}{port}{path}", HOST, PORT, URL_PATH)
 
@@ -61,7 +66,7 @@ def cookie():
 def tracker():
     request = URL_PATH.filter(lambda path: not path.startswith("//")) | web_url()
     return st.fixed_dictionaries(
-        {"id": SLUG, "vendor": text(200), "purpose": text(1000), "license_url": web_url(),
+        {"id": SLUG, "vendor": name_text(200), "purpose": text(1000), "license_url": web_url(),
          "privacy_url": web_url(), "contracted": st.booleans()},
         optional={"cookies": st.lists(cookie(), max_size=3), "requests": st.lists(request, max_size=3)},
     )
@@ -78,7 +83,7 @@ def texts():
 def valid_agency():
     """A file the service must accept, whatever odd but legitimate content it holds."""
     return st.fixed_dictionaries(
-        {"id": SLUG, "name": text(200), "origins": st.lists(origin(), min_size=1, max_size=3),
+        {"id": SLUG, "name": name_text(200), "origins": st.lists(origin(), min_size=1, max_size=3),
          "privacy_policy_url": web_url(), "terms_url": web_url(), "mode": st.sampled_from(["opt-out", "opt-in"]),
          "commonwealth_domains": st.lists(HOST | HOST.map(lambda host: "." + host), min_size=1, max_size=3)},
         optional={"trackers": st.lists(tracker(), max_size=3, unique_by=lambda item: item["id"]),

@@ -82,6 +82,18 @@ def test_a_bad_ignore_selector_is_a_problem(folder):
     assert len(lines) == 1 and lines[0].startswith("dor.toml: field equal_access_ignore = "), lines
 
 
+@pytest.mark.parametrize("name", [r"Department of\nRevenue", r"Department\rof Revenue", r"Department\u0000of Revenue",
+                                  r"Department of\u2028Revenue", r"Department\tof Revenue"])
+def test_a_name_with_a_control_character_is_refused_in_one_line(folder, name):
+    """Names go into e-mail subjects: a newline there once crashed `monitor run` and lost the mail."""
+    break_file(folder, 'name = "Massachusetts Department of Revenue"', f'name = "{name}"')
+    code, lines, _ = check_config(str(folder))
+    assert code == 1
+    [line] = lines
+    assert line.startswith("dor.toml: field name = ") and line.endswith(": must be one line without control characters")
+    assert "Department" in line and re.match(LINE_SHAPE, line)
+
+
 def test_a_missing_folder_is_one_line(tmp_path):
     code, lines, stderr = check_config(str(tmp_path / "absent"))
     assert code == 1
