@@ -79,6 +79,8 @@ def worker_command(threads, remote_urls):
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
     # Page URLs and driver errors may carry addresses: the service's masking applies to the worker's log too.
     mask_handlers()
+    # Selenium's HTTP client retries a chromedriver that Ctrl-C has already stopped: a screen of noise at exit.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     app, settings = _app_and_settings()
     checker = Checker(remote_urls, gpc=settings.gpc)
     queue = MonitoringQueue(app, settings, checker)
