@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from dataclasses import field
@@ -28,7 +29,6 @@ SCRIPT_TIMEOUT = 15
 
 BASE_ARGS = (
     "--headless=new",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-quic",
@@ -50,6 +50,12 @@ BASE_PREFS = {
     "profile.cookie_controls_mode": 0,
 }
 GPC_FEATURES = ("GlobalPrivacyControl", "GlobalPrivacyControlForce")
+# A page's alert(), confirm(), prompt() or beforeunload must not keep it from being checked (issue 19.9):
+# WebDriver accepts every dialog instead of failing the next command with "unexpected alert open".
+PROMPT_BEHAVIOUR = "accept"
+ROOT_WARNING = ("warning: running as root, so Chromium runs the untrusted pages it checks without its sandbox "
+                "(--no-sandbox) beside this process's database and SMTP credentials; run as an unprivileged user")
+_warned = []
 
 
 class SetupError(RuntimeError):
@@ -88,12 +94,33 @@ def merge_features(args: list[str], features: tuple[str, ...]) -> list[str]:
     return kept
 
 
+def sandboxed() -> bool:
+    """Chromium's sandbox needs a non-root user: Chromium refuses to start as root unless told --no-sandbox.
+
+    Debian's Chromium sandboxes itself through unprivileged user namespaces (no setuid helper is shipped);
+    verified here as `nobody`: renderers run under seccomp without --no-sandbox. A remote endpoint gets the same
+    flags, so its chromedriver must run as an unprivileged user when this process does.
+    """
+    return os.geteuid() != 0
+
+
+def warn_if_unsandboxed(stream=None) -> None:
+    """As root, say once per process (on standard error) that pages run without the sandbox, and why it matters."""
+    if sandboxed() or _warned:
+        return
+    _warned.append(True)
+    print(ROOT_WARNING, file=stream or sys.stderr, flush=True)
+
+
 def chrome_options(*, extension: bool, gpc: bool, headless: bool, prefs: dict | None, extra_args: tuple,
                    user_data_dir: str | None) -> Options:
     """Build the options shared by local and remote browsers."""
     options = Options()
     options.binary_location = CHROMIUM
     args = [a for a in BASE_ARGS if headless or a != "--headless=new"]
+    if not sandboxed():
+        warn_if_unsandboxed()
+        args.append("--no-sandbox")
     if user_data_dir:
         args.append(f"--user-data-dir={user_data_dir}")
     if extension:
@@ -105,6 +132,7 @@ def chrome_options(*, extension: bool, gpc: bool, headless: bool, prefs: dict | 
     options.add_experimental_option("prefs", {**BASE_PREFS, **(prefs or {})})
     # No "controlled by automated software" bar and no enable-automation switch: what a visitor runs.
     options.add_experimental_option("excludeSwitches", ["enable-automation"])
+    options.unhandled_prompt_behavior = PROMPT_BEHAVIOUR
     return options
 
 

@@ -26,6 +26,17 @@ CASES = {
     # An ungated widget sets a cookie of a tracker declared with a wildcard name (_fx_session_*), even after opt-out.
     "wildcard-leak": {"ungated_widget": True},
 }
+# Pages that open a dialog and are otherwise "good": each must be checked like any page (issue 19.9).
+DIALOGS = {
+    "alert": 'alert("Welcome to the office");',
+    "confirm": 'if (!confirm("Continue to the office?")) document.title = "declined";',
+    "prompt": 'prompt("Which town are you in?", "Boston");',
+    # Chromium asks only once the visitor has interacted: every click then asks again before leaving.
+    "beforeunload": 'addEventListener("beforeunload", (event) => { event.preventDefault(); event.returnValue = ""; });',
+    # A dialog on every click too, so opting out and following a link open one.
+    "alert-on-click": 'addEventListener("click", () => alert("Are you sure?"), true); alert("Hello");',
+}
+CASES.update({f"dialog-{name}": {"dialog": script} for name, script in DIALOGS.items()})
 # The clause each case must fail, and only that one ("good" fails none).
 EXPECTED_FAILURE = {
     "good": None, "shadow": None, "unhooked": None,
@@ -49,6 +60,8 @@ def _page(case: str, more: bool) -> str:
         extra += f'<script type="text/plain" data-tracker="fx-outside" src="{outside}/fx/outside/t.js"></script>\n'
     if spec.get("ungated_widget"):
         extra += '<script src="/fx/widget.js"></script>\n'
+    if spec.get("dialog"):
+        extra += f'<script src="/fx/dialog/{case[len("dialog-"):]}.js"></script>\n'
     pixel = f'<img src="{outside}/fx/ads/pixel.gif" alt="" width="1" height="1">' if spec.get("ad_pixel") else ""
     tall = '<div style="height:2400px">Long content continues below.</div>' if spec.get("tall") else ""
     title = "More about the service" if more else "Fixture office home"
@@ -113,6 +126,14 @@ def widget():
     """A widget the page runs itself, not through the banner: it sets a declared tracker's cookie regardless."""
     script = 'document.cookie = "_fx_session_ABC123=1; max-age=86400; path=/; SameSite=Lax";'
     return Response(script, mimetype="text/javascript")
+
+
+@bp.get("/dialog/<name>.js")
+def dialog(name):
+    """The script of a dialog case (an inline script would need the page's CSP to allow it)."""
+    if name not in DIALOGS:
+        abort(404)
+    return Response(DIALOGS[name], mimetype="text/javascript")
 
 
 @bp.get("/tracker/collect")
