@@ -17,7 +17,10 @@ from server.auth.roles import READERS
 from server.auth.views import CONSOLE_HOME_KEY
 from server.console import dashboard_queries as queries
 from server.console import dashboard_api
+from server.console import notices
 from server.console import statement_pages
+from server.console.coverage import coverage
+from server.console.coverage import shown_verdicts
 from server.console.dashboard_chart import chart
 from server.console.dashboard_filters import matrix_filters
 from server.console.dashboard_queries import CLAUSE_NAMES
@@ -33,12 +36,26 @@ from server.models.monitoring import Screenshot
 from server.registry import get_registry
 
 bp = Blueprint("dashboard", __name__, url_prefix="/console")
+# Beside a run's time in the matrix: what it could not check.
+COVERAGE_NOTES = {"all": None, "partly": "some pages not checked", "none": "no page could be checked"}
 
 
 @bp.app_template_filter("verdict_words")
 def verdict_words(verdict):
-    """A verdict as a reader says it ("Not checked" for none)."""
+    """A verdict as a reader says it ("Not checked" for none, or for a page the run could not check)."""
     return VERDICT_WORDS.get(verdict, verdict)
+
+
+@bp.app_template_filter("coverage")
+def run_coverage(run):
+    """"all", "partly" or "none" of the run's pages checked."""
+    return coverage(run)
+
+
+@bp.app_template_filter("shown_verdicts")
+def run_shown_verdicts(run):
+    """The run's verdicts with "not-checked" where a page it could not check leaves a clause unproven."""
+    return shown_verdicts(run)
 
 
 @bp.app_template_filter("clause_name")
@@ -81,6 +98,7 @@ def matrix_cells(rows, columns):
             "run_href": run_base + str(run.id) if run else None,
             "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC") if run else None,
             "started_iso": run.started_at.replace(microsecond=0).isoformat() + "Z" if run else None,
+            "unchecked": COVERAGE_NOTES[coverage(run)] if run else None,
             "cells": Markup("".join(verdict_cell(verdicts.get(column)) for column in columns))})
     return cells
 
@@ -105,6 +123,7 @@ def agency(agency_id):
     drawn = chart(runs, end - timedelta(days=queries.HISTORY_DAYS), end)
     return render_template("console/dashboard_agency.html", agency=the_agency, agency_id=agency_id,
                            runs=list(reversed(runs)), chart=drawn, waivers=queries.waivers_in_force(db, [agency_id]),
+                           unchecked=notices.unchecked_pages(db, agency_id),
                            may_sign=user.has_role("iso"))
 
 
@@ -115,7 +134,8 @@ def run(run_id):
     the_run = queries.get_run(get_session(), current_user(), run_id)
     the_agency = get_registry().agencies.get(the_run.agency_id)
     return render_template("console/dashboard_run.html", run=the_run, agency=the_agency,
-                           clauses=queries.ordered_clauses(the_run.verdicts or {}))
+                           regressions=notices.run_regressions(get_session(), the_run.id),
+                           clauses=queries.ordered_clauses(shown_verdicts(the_run)))
 
 
 @bp.get("/screenshots/<int:shot_id>")

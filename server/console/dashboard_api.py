@@ -9,6 +9,9 @@ from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
 from server.console import dashboard_queries as queries
+from server.console import notices
+from server.console.coverage import coverage
+from server.console.coverage import shown_verdicts
 from server.console.dashboard_api_openapi import AGENCY_RUNS
 from server.console.dashboard_api_openapi import LIST_AGENCIES
 from server.console.dashboard_api_openapi import SHOW_RUN
@@ -31,7 +34,8 @@ def run_summary(run):
     """A run as the lists give it: when, how, how many pages, the worst verdict of each clause."""
     return {"id": run.id, "agency": run.agency_id, "trigger": run.trigger, "state": run.state,
             "started_at": _instant(run.started_at), "finished_at": _instant(run.finished_at),
-            "pages_total": run.pages_total, "pages_failed": run.pages_failed, "verdicts": run.verdicts or {},
+            "pages_total": run.pages_total, "pages_failed": run.pages_failed, "checked": coverage(run),
+            "verdicts": shown_verdicts(run),
             "href": url_for("dashboard.run", run_id=run.id)}
 
 
@@ -71,8 +75,12 @@ def agency_runs(agency_id):
     user = current_user()
     if not user.sees_agency(agency_id) or get_registry().agencies.get(agency_id) is None:
         raise ApiError(404, "not_found", "There is nothing at this address.")
-    runs = queries.agency_runs(get_session(), user, agency_id, days=int(raw))
-    return jsonify({"agency": agency_id, "runs": [run_summary(run) for run in reversed(runs)]})
+    db = get_session()
+    runs = queries.agency_runs(db, user, agency_id, days=int(raw))
+    unchecked = [notices.unchecked_view(flag, error, url_for("dashboard.run", run_id=flag.run_id))
+                 for flag, error in notices.unchecked_pages(db, agency_id)]
+    return jsonify({"agency": agency_id, "runs": [run_summary(run) for run in reversed(runs)],
+                    "unchecked_pages": unchecked})
 
 
 @bp.get("/runs/<run_id>")
@@ -80,5 +88,7 @@ def agency_runs(agency_id):
 @documented(get=SHOW_RUN)
 def show_run(run_id):
     """A run's full report: its summary, then every page with findings, evidence and screenshot links."""
-    run = queries.get_run(get_session(), current_user(), run_id)
-    return jsonify({**run_summary(run), "browser": run.browser, "pages": [page_report(page) for page in run.pages]})
+    db = get_session()
+    run = queries.get_run(db, current_user(), run_id)
+    return jsonify({**run_summary(run), "browser": run.browser, "pages": [page_report(page) for page in run.pages],
+                    "regressions": [notices.regression_view(r) for r in notices.run_regressions(db, run.id)]})

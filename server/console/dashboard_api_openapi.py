@@ -3,12 +3,14 @@
 from marshmallow import Schema
 from marshmallow import fields
 
+from server.console.coverage import NOT_CHECKED
 from server.console.dashboard_queries import CLAUSE_NAMES
 from server.models.monitoring import VERDICTS
 from server.openapi import errors
 from server.openapi import ok
 
-VERDICT_MAP = {"type": "object", "additionalProperties": {"type": "string", "enum": list(VERDICTS)}}
+# "not-checked": a page the run could not check leaves the clause unproven (server/console/coverage.py).
+VERDICT_MAP = {"type": "object", "additionalProperties": {"type": "string", "enum": [*VERDICTS, NOT_CHECKED]}}
 
 
 class RunSummarySchema(Schema):
@@ -22,7 +24,11 @@ class RunSummarySchema(Schema):
     finished_at = fields.String(dump_only=True, allow_none=True, metadata={"format": "date-time"})
     pages_total = fields.Integer(dump_only=True)
     pages_failed = fields.Integer(dump_only=True, metadata={"description": "pages whose check itself failed"})
-    verdicts = fields.Dict(dump_only=True, metadata={"description": "the worst verdict of each clause",
+    checked = fields.String(dump_only=True, metadata={"enum": ["all", "partly", "none"],
+                                                      "description": "how many of the run's pages were checked"})
+    verdicts = fields.Dict(dump_only=True, metadata={"description": "the worst verdict of each clause; "
+                                                                    "not-checked where a pass would cover a page "
+                                                                    "the run could not check",
                                                      **VERDICT_MAP})
     href = fields.String(dump_only=True, metadata={"description": "the run's console page"})
 
@@ -44,11 +50,27 @@ class AgencyMatrixSchema(Schema):
     agencies = fields.List(fields.Nested(AgencyRowSchema), dump_only=True)
 
 
+class UncheckedPageSchema(Schema):
+    """A monitored page not checked in several runs in a row, flagged until it is checked again."""
+
+    url = fields.String(dump_only=True)
+    runs_in_a_row = fields.Integer(dump_only=True, metadata={"description": "failed runs in a row when flagged"})
+    flagged_at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    run = fields.Integer(dump_only=True, metadata={"description": "the run that flagged it"})
+    run_href = fields.String(dump_only=True)
+    last_error = fields.String(dump_only=True, allow_none=True, metadata={"description": "why that check failed"})
+    notified_at = fields.String(dump_only=True, allow_none=True, metadata={"format": "date-time",
+                                                                            "description": "when contacts were told"})
+    mail_error = fields.String(dump_only=True, allow_none=True,
+                               metadata={"description": "why the e-mail was not sent yet (it is retried)"})
+
+
 class AgencyRunsSchema(Schema):
     """GET /console/api/agencies/ID/runs."""
 
     agency = fields.String(dump_only=True)
     runs = fields.List(fields.Nested(RunSummarySchema), dump_only=True)
+    unchecked_pages = fields.List(fields.Nested(UncheckedPageSchema), dump_only=True)
 
 
 class FindingSchema(Schema):
@@ -81,11 +103,23 @@ class PageReportSchema(Schema):
     screenshots = fields.List(fields.Nested(ScreenshotLinkSchema), dump_only=True)
 
 
+class RegressionMailSchema(Schema):
+    """A clause that went from pass to fail on a page, and whether its e-mail went out."""
+
+    url = fields.String(dump_only=True)
+    clause = fields.String(dump_only=True)
+    detected_at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    notified_at = fields.String(dump_only=True, allow_none=True, metadata={"format": "date-time"})
+    mail_error = fields.String(dump_only=True, allow_none=True,
+                               metadata={"description": "why the e-mail was not sent yet (it is retried)"})
+
+
 class RunReportSchema(RunSummarySchema):
     """GET /console/api/runs/RUN."""
 
     browser = fields.String(dump_only=True, allow_none=True)
     pages = fields.List(fields.Nested(PageReportSchema), dump_only=True)
+    regressions = fields.List(fields.Nested(RegressionMailSchema), dump_only=True)
 
 
 def _query(name, description, schema):

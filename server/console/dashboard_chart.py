@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from server.console.coverage import shown_verdicts
 from server.console.dashboard_queries import CLAUSE_NAMES
 from server.console.dashboard_queries import ordered_clauses
 
@@ -46,14 +47,15 @@ def _x(moment, start, span):
 def bands(runs, start, end):
     """The chart's bands for runs (oldest first) between start and end; a clause a run lacks breaks its bar."""
     span = max((end - start).total_seconds(), 1)
-    finished = [run for run in runs if run.verdicts]
-    clauses = ordered_clauses(clause for run in finished for clause in run.verdicts)
+    finished = [run for run in runs if run.state == "done"]
+    verdicts = [shown_verdicts(run) for run in finished]
+    clauses = ordered_clauses(clause for shown in verdicts for clause in shown)
     edges = [_x(run.started_at, start, span) for run in finished] + [WIDTH]
     result = []
     for row, clause in enumerate(clauses):
         bars, open_bar = [], None
         for index, run in enumerate(finished):
-            verdict = run.verdicts.get(clause)
+            verdict = verdicts[index].get(clause)
             if open_bar and open_bar["verdict"] == verdict:
                 open_bar.update(last=run.started_at, runs=open_bar["runs"] + 1, end=edges[index + 1])
                 continue
@@ -78,7 +80,7 @@ def ticks(start, end):
 def time_range(runs, start, end):
     """The axis: from the first run shown (not before `start`) to `end`, and at least one run interval past
     the last run, so a new agency's first check is a visible bar rather than a sliver at the year's end."""
-    finished = [run.started_at for run in runs if run.verdicts]
+    finished = [run.started_at for run in runs if run.state == "done"]
     if not finished:
         return start, end
     gaps = sorted(later - earlier for earlier, later in zip(finished, finished[1:], strict=False))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
+from server.console import coverage
 from server.errors import ApiError
 from server.models.clock import today as commonwealth_today
 from server.models.clock import utcnow
@@ -37,7 +38,8 @@ CLAUSE_NAMES = {
     "2.2": "Cookie lifetime at most 2 years",
     "2.5": "No permanent outside cookies",
 }
-VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", None: "Not checked"}
+# "not-checked": the run could not check the page(s) a pass would vouch for; None: no check reported the clause.
+VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "not-checked": "Not checked", None: "Not checked"}
 HISTORY_DAYS = 365
 
 
@@ -78,7 +80,7 @@ def latest_runs(db, agency_ids):
 def matrix(db, agencies, clause=None, failing_only=False):
     """Rows of (agency, newest run or None, {clause: verdict}) and the clause columns, filters applied."""
     runs = latest_runs(db, [agency.id for agency in agencies])
-    rows = [(agency, runs.get(agency.id), dict((runs[agency.id].verdicts or {}) if agency.id in runs else {}))
+    rows = [(agency, runs.get(agency.id), coverage.shown_verdicts(runs[agency.id]) if agency.id in runs else {})
             for agency in agencies]
     columns = ordered_clauses(clause_name for _agency, _run, verdicts in rows for clause_name in verdicts)
     if clause:

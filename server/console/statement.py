@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from server.console import dashboard_queries as queries
+from server.console.coverage import coverage
 from server.console.dashboard_chart import bands
 from server.errors import ApiError
 from server.models.clock import today as commonwealth_today
@@ -46,6 +47,19 @@ class Statement:
     waivers: list
     open_failures: list
     signatures: list = field(default_factory=list)
+    pages_not_checked: list = field(default_factory=list)  # (url, times not checked, last tried)
+    days_not_checked: list = field(default_factory=list)  # (first day, last day): stretches with no page checked
+    last_check: str = "all"  # how much of its pages the period's last check checked: "all", "partly", "none"
+
+    @property
+    def unchecked_days(self):
+        """How many days of the period no page was checked."""
+        return sum((last - first).days + 1 for first, last in self.days_not_checked)
+
+    @property
+    def gaps(self):
+        """True when a page or a day of the period was not checked: the statement cannot vouch for it."""
+        return bool(self.pages_not_checked or self.days_not_checked or self.last_check != "all")
 
     def digest(self):
         """sha256 of the statement's content (not its signatures): what an ISO's signature vouches for."""
@@ -57,6 +71,11 @@ class Statement:
             "waivers": [waiver.id for waiver in self.waivers],
             "open_failures": [[finding.url, finding.clause, finding.reason] for finding in self.open_failures],
         }
+        if self.gaps:  # only then: the digest of a statement without gaps stays what it was before gaps were kept
+            content["not_checked"] = {"pages": [[url, count] for url, count, _last in self.pages_not_checked],
+                                      "days": [[first.isoformat(), last.isoformat()]
+                                               for first, last in self.days_not_checked],
+                                      "last_check": self.last_check}
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
@@ -104,16 +123,35 @@ def _waivers_in_force_during(db, agency_id, start, end):
             and workflow.state(waiver, max(start, waiver.starts)) == "in-force"]
 
 
+def _pages_with_state(db, agency_id, low, high, state):
+    """(url, how many times, last time) of the agency's pages in that state, in runs started in [low, high)."""
+    return [tuple(row) for row in db.execute(
+        select(MonitoredPage.url, func.count(), func.max(MonitoredPage.checked_at))
+        .join(MonitoringRun).where(MonitoringRun.agency_id == agency_id, MonitoringRun.started_at >= low,
+                                   MonitoringRun.started_at < high, MonitoredPage.state == state)
+        .group_by(MonitoredPage.url).order_by(MonitoredPage.url))]
+
+
+def _days_not_checked(runs, start, end, today):
+    """Stretches (first, last) of the period's days, up to today, on which no check checked any page."""
+    checked = {run.started_at.date() for run in runs if coverage(run) != "none"}
+    stretches, day = [], start
+    while day <= min(end, today):
+        if day not in checked:
+            if stretches and stretches[-1][1] == day - timedelta(days=1):
+                stretches[-1] = (stretches[-1][0], day)
+            else:
+                stretches.append((day, day))
+        day += timedelta(days=1)
+    return stretches
+
+
 def build(db, user, agency_id, agency, start, end):
     """The statement of `agency_id` for the days start..end (404 for an agency outside the user's)."""
     queries.agency_id_or_404(user, agency_id)
     low, high = _bounds(start, end)
     runs = queries.runs_between(db, agency_id, low, high)
-    pages = db.execute(select(MonitoredPage.url, func.count(), func.max(MonitoredPage.checked_at))
-                       .join(MonitoringRun).where(MonitoringRun.agency_id == agency_id,
-                                                  MonitoringRun.started_at >= low, MonitoringRun.started_at < high,
-                                                  MonitoredPage.state == "done")
-                       .group_by(MonitoredPage.url).order_by(MonitoredPage.url)).all()
+    pages = _pages_with_state(db, agency_id, low, high, "done")
     open_failures = []
     if runs:
         open_failures = list(db.scalars(select(Finding).where(Finding.run_id == runs[-1].id, Finding.verdict == "fail")
@@ -123,9 +161,11 @@ def build(db, user, agency_id, agency, start, end):
         StatementSignature.period_to == end).order_by(StatementSignature.signed_at)))
     return Statement(agency_id=agency_id, agency_name=agency.name if agency else agency_id,
                      secretariat=agency.secretariat if agency else None, period_from=start, period_to=end,
-                     runs=len(runs), pages=[tuple(row) for row in pages], clauses=bands(runs, low, high),
+                     runs=len(runs), pages=pages, clauses=bands(runs, low, high),
                      waivers=_waivers_in_force_during(db, agency_id, start, end), open_failures=open_failures,
-                     signatures=signatures)
+                     signatures=signatures, pages_not_checked=_pages_with_state(db, agency_id, low, high, "failed"),
+                     days_not_checked=_days_not_checked(runs, start, end, commonwealth_today()),
+                     last_check=coverage(runs[-1]) if runs else "none")
 
 
 def sign(db, user, statement, digest, title, notes):
