@@ -12,6 +12,9 @@ from extension.channel import ask_extension_page
 from extension.channel import ask_page
 from extension.channel import ask_page_for_element
 from extension.clauses.privacy_readability import capture_policy
+from extension.navigation import allowed_for
+from extension.navigation import check_url
+from extension.navigation import stay_within
 from extension.platforms.operate import asks_again
 from extension.platforms.operate import detect_platform
 from extension.platforms.operate import platform_opt_out
@@ -77,13 +80,17 @@ def wait_notice(driver, limit: float = NOTICE_TIMEOUT, platform: tuple = ()) -> 
     return facts
 
 
-def visit(driver, url: str) -> None:
-    """Load a page; a page without our content script is an error page (unreachable)."""
+def visit(driver, url: str, allowed=None) -> None:
+    """Load a page; a page without our content script is an error page (unreachable); never one off `allowed`."""
+    if allowed is not None:
+        check_url(allowed, url)  # a next or policy link off the agency's origins is never opened
     try:
         driver.get(url)
     except WebDriverException as e:
         reason = (e.msg or str(e)).splitlines()[0].removeprefix("unknown error: ")
         raise PageError(f"page unreachable: {url} ({reason})") from e
+    if allowed is not None:
+        stay_within(driver, allowed)  # where a redirect took it
     try:
         ask_page(driver, "last", timeout_ms=3000)
     except ChannelError as e:
@@ -127,7 +134,7 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
         return visitor_journey(browser, url, notice_data)
     # The GPC visit is another browser (its own profile and record): it runs alongside, not after.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gpc") as side:
-        gpc = side.submit(check_gpc, gpc_browser, url)
+        gpc = side.submit(check_gpc, gpc_browser, url, allowed_for(url, notice_data))
         page = visitor_journey(browser, url, notice_data)
         page["gpc"] = gpc.result()
     return page
@@ -136,8 +143,9 @@ def check_page(browser, url: str, notice_data: dict, gpc_browser=None) -> dict:
 def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     """The visitor's journey in one browser: first visit, opt out, reload, next page (no GPC visit)."""
     driver = browser.driver
+    allowed = allowed_for(url, notice_data)
     fresh_tab(driver)
-    visit(driver, url)
+    visit(driver, url, allowed)
     facts = wait_notice(driver)
     # Another consent platform (autoconsent's rules): its notice, its opt-out path, its UI out of equal access.
     platform = detect_platform(driver, facts)
@@ -145,6 +153,7 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     if platform:
         facts = wait_notice(driver, platform=selectors)
     page = {"url": url, "screenshots": {}, "platform": platform}
+    stay_within(driver, allowed)  # scripts navigate at any time: checked around every capture
     page["screenshots"]["before"] = shot(driver)
     wait_quiet(driver)
     page["before"] = {"facts": facts, "dom": ask_page(driver, "dom", platform=list(selectors))["html"],
@@ -157,35 +166,48 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
         page["opt_out"] = {**opt_out(driver, selectors), "platform_failed": page["opt_out"]}  # our heuristics
     page["keyboard"] = reached_by_keyboard(page["keyboard"], page["opt_out"])
     wait_quiet(driver)
-    visit(driver, url)
+    stay_within(driver, allowed)
+    visit(driver, url, allowed)
     wait_quiet(driver, quiet_ms=400)
     page["after"] = {"facts": ask_page(driver, "facts", platform=list(selectors)),
                      "dom": ask_page(driver, "dom", platform=list(selectors))["html"]}
     if platform:
         # The platform asks again after a reload when the reject choice did not hold.
         page["after"]["platform_asks"] = asks_again(driver)
+    stay_within(driver, allowed)
     page["screenshots"]["after"] = shot(driver)
+    stay_within(driver, allowed)
     link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}
     if link:
-        visit(driver, link)
+        visit(driver, link, allowed)
         wait_quiet(driver, quiet_ms=400)
         page["next"]["facts"] = ask_page(driver, "facts", platform=list(selectors))
+    stay_within(driver, allowed)
     whole = ask_page(driver, "read")
+    stay_within(driver, allowed)
     page["before"]["record"]["events"] = [e for e in whole["events"] if e["time"] < mark]
     page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}
     if notice_data.get("qa_readability"):
         # Clause 1.1: the privacy policy the notice (or the page) links, read as a visitor would.
-        page["privacy"] = capture_policy(driver, visit, ((facts or {}).get("notice") or {}).get("links", []))
+        # The agency's declared policy may sit on another origin (mass.gov): that origin too, nothing else.
+        policy_allowed = allowed.extended([notice_data.get("privacy_policy_url")])
+        page["privacy"] = capture_policy(driver, lambda d, link: visit(d, link, policy_allowed),
+                                         ((facts or {}).get("notice") or {}).get("links", []))
+        stay_within(driver, policy_allowed)
     page["gpc"] = None
     return page
 
 
-def check_gpc(browser, url: str) -> dict:
+def check_gpc(browser, url: str, allowed=None) -> dict:
     """A first visit with Global Privacy Control on: the banner must treat it as an opt-out, no click."""
     driver = browser.driver
+    allowed = allowed or allowed_for(url, {})
     fresh_tab(driver)
-    visit(driver, url)
+    visit(driver, url, allowed)
     facts = wait_notice(driver)
     wait_quiet(driver)
-    return {"facts": facts, "record": ask_page(driver, "read")}
+    stay_within(driver, allowed)
+    record = ask_page(driver, "read")
+    stay_within(driver, allowed)
+    return {"facts": facts, "record": record}

@@ -14,6 +14,9 @@ from extension.cookies import page_cookies
 from extension.discover.judge import judge
 from extension.driver import PageError
 from extension.driver import check_page
+from extension.navigation import LeftAllowedPlaces
+from extension.navigation import allowed_for
+from extension.navigation import where_it_went
 
 
 class BrowserPool:
@@ -42,6 +45,11 @@ class BrowserPool:
             self._local.gpc = self._start(True) if self.gpc else None
         return self._local.browser, self._local.gpc
 
+    def current(self) -> tuple:
+        """This thread's browsers already started (none is started here)."""
+        found = (getattr(self._local, "browser", None), getattr(self._local, "gpc", None))
+        return tuple(browser for browser in found if browser is not None)
+
     def discard(self) -> None:
         """Forget this thread's browsers after a failure, so the next page starts clean ones."""
         for browser in (getattr(self._local, "browser", None), getattr(self._local, "gpc", None)):
@@ -66,10 +74,15 @@ def check_one(pool: BrowserPool, url: str, notice_data: dict) -> tuple:
         page = check_page(browser, url, notice_data, gpc_browser)
     except SetupError:
         raise
-    except (PageError, ChannelError, WebDriverException, urllib3.exceptions.HTTPError, OSError) as e:
+    except (PageError, LeftAllowedPlaces, ChannelError, WebDriverException, urllib3.exceptions.HTTPError,
+            OSError) as e:
         # A hung or crashed browser is replaced; the page is reported as not checked.
-        pool.discard()
         message = getattr(e, "msg", None) or str(e)
+        if isinstance(e, (PageError, ChannelError)):
+            # A step broke because the page had left meanwhile: the failure names where it went.
+            allowed = allowed_for(url, notice_data)
+            message = next(filter(None, (where_it_went(b.driver, allowed) for b in pool.current())), message)
+        pool.discard()
         page = {"url": url, "error": message.splitlines()[0] if message else type(e).__name__}
         return page, []
     page["cookies"] = page_cookies(page)

@@ -62,6 +62,19 @@ def _public(address):
     return address.is_global and not address.is_multicast
 
 
+def non_public_kind(address):
+    """Why an address is off the public Internet ("loopback", "link-local", "private", "reserved"); None if public."""
+    address = ipaddress.ip_address(address) if isinstance(address, str) else address
+    if getattr(address, "ipv4_mapped", None) is not None:
+        address = address.ipv4_mapped
+    if _public(address):
+        return None
+    for kind in ("loopback", "link_local", "private"):
+        if getattr(address, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return "reserved"
+
+
 def system_resolver(host, port):
     """Every address the system resolver gives for host (A and AAAA)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
