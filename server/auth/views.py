@@ -40,11 +40,11 @@ def _has_line_break(target):
 def login():
     """The sign-in form; a wrong password or a locked account shows the form again with the reason."""
     form = SignInForm()
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
-    if _has_line_break(form.next.data):
+    if _has_line_break(request.args.get("next", "") if request.method == "GET" else form.next.data):
         form.next.data = ""
         return render_template("console/login.html", form=form, problem=NEXT_LINE_BREAK), 400
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
         if current_user() is not None:
             return redirect(_safe_next(form.next.data))
         return render_template("console/login.html", form=form, problem=None)
