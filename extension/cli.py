@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from extension import waivers as qa_waivers
 from extension.browser import SetupError
+from extension.chromium import warn_if_unsandboxed
 from extension.discover.command import add_discover_parser
 from extension.discover.command import run_discover
 from extension.discover.observed import base_notice
@@ -161,6 +162,7 @@ def run(args) -> int:
 def main(argv=None) -> int:
     """Console entry point: `consent-qa = extension.cli:main`."""
     args = build_parser().parse_args(argv)
+    warn_if_unsandboxed()
     try:
         return run(args)
     except (UsageError, SetupError) as e:

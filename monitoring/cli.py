@@ -44,6 +44,9 @@ def run_command(agency_ids, workers, remote_urls):
     from monitoring.engine import monitored
     from monitoring.now import run_now
 
+    from extension.chromium import warn_if_unsandboxed
+
+    warn_if_unsandboxed()
     app, settings = _app_and_settings()
     try:
         agencies = monitored(app, agency_ids)
@@ -81,6 +84,9 @@ def worker_command(threads, remote_urls):
     mask_handlers()
     # Selenium's HTTP client retries a chromedriver that Ctrl-C has already stopped: a screen of noise at exit.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    from extension.chromium import warn_if_unsandboxed
+
+    warn_if_unsandboxed()
     app, settings = _app_and_settings()
     checker = Checker(remote_urls, gpc=settings.gpc)
     queue = MonitoringQueue(app, settings, checker)
