@@ -5,16 +5,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.keys import Keys
 
-from extension.channel import ChannelError
-from extension.channel import ask_extension_page
 from extension.channel import ask_page
-from extension.channel import ask_page_for_element
+from extension.channel import ask_worker
+from extension.channel import record_window
 from extension.clauses.privacy_readability import capture_policy
 from extension.navigation import allowed_for
 from extension.navigation import check_url
 from extension.navigation import stay_within
+from extension.page_world import main_frame
 from extension.platforms.operate import asks_again
 from extension.platforms.operate import detect_platform
 from extension.platforms.operate import platform_opt_out
@@ -32,15 +33,16 @@ class PageError(RuntimeError):
 
 
 def fresh_tab(driver) -> None:
-    """A new tab with an empty record and no cookies or site storage: a first-time visitor."""
-    old = list(driver.window_handles)
-    driver.switch_to.new_window("tab")
+    """A new window with an empty record and no cookies or site storage: a first-time visitor."""
+    record = record_window(driver)  # the worker's page stays open in its own window
+    old = [handle for handle in driver.window_handles if handle != record]
+    driver.switch_to.new_window("window")
     new = driver.current_window_handle
     for handle in old:
         driver.switch_to.window(handle)
         driver.close()
     driver.switch_to.window(new)
-    ask_extension_page(driver, "reset", wipe=True)
+    ask_worker(driver, "reset", wipe=True)
 
 
 def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0) -> None:
@@ -92,9 +94,11 @@ def visit(driver, url: str, allowed=None) -> None:
     if allowed is not None:
         stay_within(driver, allowed)  # where a redirect took it
     try:
-        ask_page(driver, "last", timeout_ms=3000)
-    except ChannelError as e:
-        raise PageError(f"page unreachable: {url} (an error page, or not a web page: {e})") from e
+        frame = main_frame(driver)
+    except WebDriverException as e:
+        raise PageError(f"page unreachable: {url} ({(e.msg or str(e)).splitlines()[0]})") from e
+    if frame.get("unreachableUrl") or not frame.get("url", "").startswith(("http://", "https://")):
+        raise PageError(f"page unreachable: {url} (an error page, or not a web page: {frame.get('url')})")
 
 
 def keyboard_reach(driver, facts: dict) -> dict:
@@ -109,16 +113,20 @@ def keyboard_reach(driver, facts: dict) -> dict:
 
 def opt_out(driver, platform: tuple = ()) -> dict:
     """Find and click the opt-out control like a visitor would (a script click only as a noted fallback)."""
-    info, element = ask_page_for_element(driver, "opt-out-control", platform=list(platform))
-    if not info.get("found") or element is None:
+    info = ask_page(driver, "opt-out-control", platform=list(platform))
+    if not info.get("found"):
         return {"found": False, "clicked": False}
+    point = info.pop("point")
     result = {**info, "clicked": False, "error": None}
-    try:
-        element.click()
+    if point["clear"]:
+        # A trusted click where the measuring world says the control is: no element handed through the page.
+        click = ActionBuilder(driver)
+        click.pointer_action.move_to_location(point["x"], point["y"]).click()
+        click.perform()
         result["clicked"] = True
-    except WebDriverException as e:
-        result["error"] = (e.msg or str(e)).splitlines()[0]
-        driver.execute_script("arguments[0].click()", element)
+    else:
+        result["error"] = "element click intercepted: another element or no box at the control's centre"
+        ask_page(driver, "click-control")
         result["clicked_by_script"] = True
     return result
 

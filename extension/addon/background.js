@@ -5,8 +5,9 @@
  * as its own key in chrome.storage.session because the MV3 worker idles out
  * after about 30 s: variables would be lost, and one key per event needs no
  * read-modify-write (no lost updates when events arrive together).
- * The driver reads the record through messages (see onMessage below); content
- * scripts get rules.json from here.
+ * The driver reads the record through messages from the extension's own page
+ * (record.html, in a window of its own: the page under test is never in the
+ * path); content.js only reports document.cookie writes (see onMessage below).
  */
 
 let counter = 0;
@@ -103,30 +104,19 @@ async function reset(wipe) {
   return { ok: true };
 }
 
-let rules = null;
-
 /**
- * rules.json, read once per worker life: a constant, so keeping it in a variable is safe.
- * @returns {Promise<object>}
+ * Whether a message comes from the extension's own pages (the driver's record.html), not from a web page's frame.
+ * @param {chrome.runtime.MessageSender} sender
+ * @returns {boolean}
  */
-function readRules() {
-  rules ||= fetch(chrome.runtime.getURL("rules.json")).then((response) => response.json());
-  return rules;
+function fromExtensionPage(sender) {
+  return sender.id === chrome.runtime.id && String(sender.url || "").startsWith(chrome.runtime.getURL(""));
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const op = message && message.op;
-  if (op === "rules") {
-    // For content.js: content scripts cannot read the extension's files themselves.
-    readRules().then(sendResponse, (e) => sendResponse({ error: String(e) }));
-    return true;
-  }
-  if (op === "ping") {
-    sendResponse({ ok: true, id: chrome.runtime.id });
-    return false;
-  }
-  if (op === "cookie-write") {
-    // From the content script: a document.cookie assignment seen in a frame.
+  if (op === "cookie-write" && !fromExtensionPage(sender)) {
+    // From content.js: a document.cookie assignment seen in a frame (it can only add a write, never hide one).
     store("cookie-write", {
       value: String(message.value),
       url: sender.url || null,
@@ -134,6 +124,14 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
       top: sender.frameId === 0,
     }).then(() => sendResponse({ ok: true }));
     return true;
+  }
+  if (!fromExtensionPage(sender)) {
+    // Reading or resetting the record is for the driver alone.
+    return false;
+  }
+  if (op === "ping") {
+    sendResponse({ ok: true, id: chrome.runtime.id });
+    return false;
   }
   if (op === "last") {
     // Cheap progress probe: how many events and when the newest arrived (for "network quiet" waits).

@@ -1,132 +1,26 @@
 /**
- * consent-qa recorder, isolated world: relays the driver's requests and document.cookie writes.
+ * consent-qa recorder, isolated world: relays document.cookie writes to the service worker.
  *
- * It changes nothing on the page. The driver talks to it with CustomEvents on
- * `document` whose detail is a JSON string ("consent-qa-request" in,
- * "consent-qa-response" out): unlike window.postMessage they reach no page
- * listener that was not written for them. Decisions about clauses are made in
- * Python; the measuring is in facts.js, loaded just before this file, with the
- * rules the service worker reads from rules.json (asked for once, on first use).
+ * It changes nothing on the page and answers nothing to it. cookie_hook.js (page world, injected
+ * right after this file, at document_start before any script of the page) hands over a private
+ * element that is never in the document; the writes arrive as events on that element only, so the
+ * page can neither hear, stop, rewrite nor forge them. Only the first hand-over is taken: a page
+ * that dispatches its own later is ignored. The driver measures the page elsewhere (a DevTools
+ * isolated world, extension/page_world.py) and reads the record from the worker through the
+ * extension's own page (extension/channel.py).
  */
 (() => {
-  const isTop = window.top === window;
-  let measuring = null;
-
-  /** facts.js's functions built with rules.json; the worker reads the file (content scripts may not). */
-  function measure() {
-    measuring ||= send({ op: "rules" }).then((rules) => {
-      if (!rules || rules.error) {
-        throw new Error(`no rules from the worker: ${rules && rules.error}`);
-      }
-      return globalThis.consentQaFacts(rules);
-    });
-    return measuring;
-  }
-
-  document.addEventListener("consent-qa-cookie-write", (event) => {
-    send({ op: "cookie-write", value: String(event.detail) });
-  });
-
-  /** Send to the worker; an idle worker is woken up by the message itself. */
-  function send(message) {
-    return chrome.runtime.sendMessage(message).catch((e) => ({ error: String(e) }));
-  }
-
-  // Keyboard reachability: the driver presses Tab; we note what received focus.
-  let focusLog = null;
-
-  let focusedName = null;
-
-  function onFocus(event) {
-    if (focusLog === null) {
+  function onPort(event) {
+    document.removeEventListener("consent-qa-port", onPort, true);
+    event.stopImmediatePropagation();
+    const port = event.relatedTarget;
+    if (!port || port.isConnected) {
       return;
     }
-    const el = event.composedPath()[0];
-    if (el && el.nodeType === Node.ELEMENT_NODE) {
-      focusLog.push({
-        action: el.getAttribute("data-consent-action"),
-        name: focusedName(el).slice(0, 100),
-        tag: el.tagName.toLowerCase(),
-      });
-    }
-  }
-
-  function startFocusLog({ accessibleName, shadowRoots }) {
-    focusedName = accessibleName;
-    focusLog = [];
-    // Moves inside one shadow tree stop at its boundary, so listen on every open shadow root too.
-    for (const target of [document, ...shadowRoots()]) {
-      target.removeEventListener("focusin", onFocus, true);
-      target.addEventListener("focusin", onFocus, true);
-    }
-    const active = deepActive();
-    if (active) {
-      onFocus({ composedPath: () => [active] });
-    }
-    return { ok: true };
-  }
-
-  function deepActive() {
-    let el = document.activeElement;
-    while (el && el.shadowRoot && el.shadowRoot.activeElement) {
-      el = el.shadowRoot.activeElement;
-    }
-    return el && el !== document.body ? el : null;
-  }
-  /**
-   * Point the driver at an element: a composed event on it reaches the driver's listener in the
-   * page (see injected/ask_page.js), which hands the element itself to Selenium.
-   */
-  function handOver(el, id) {
-    el.dispatchEvent(new CustomEvent("consent-qa-element", { composed: true, detail: String(id) }));
-  }
-
-  async function handle(request) {
-    switch (request.op) {
-      case "facts":
-        return (await measure()).facts(request.platform);
-      case "dom":
-        return (await measure()).snapshot(request.platform);
-      case "opt-out-control": {
-        const found = (await measure()).optOutControl(request.platform);
-        if (!found) {
-          return { found: false };
-        }
-        handOver(found.el, request.id);
-        return { found: true, ...found.info };
-      }
-      case "next-link":
-        return { url: (await measure()).nextLink(request.prefixes || []) };
-      case "focus-start":
-        return startFocusLog(await measure());
-      case "focus-log":
-        return { log: focusLog || [] };
-      case "read":
-      case "last":
-      case "reset":
-      case "ping":
-        return send({ op: request.op, wipe: Boolean(request.wipe) });
-      default:
-        return { error: `unknown op ${request.op}` };
-    }
-  }
-
-  if (isTop) {
-    document.addEventListener("consent-qa-request", (event) => {
-      let request;
-      try {
-        request = JSON.parse(event.detail);
-      } catch (e) {
-        return;
-      }
-      Promise.resolve()
-        .then(() => handle(request))
-        .catch((e) => ({ error: String(e) }))
-        .then((result) => {
-          document.dispatchEvent(
-            new CustomEvent("consent-qa-response", { detail: JSON.stringify({ id: request.id, result }) }),
-          );
-        });
+    port.addEventListener("consent-qa-cookie-write", (write) => {
+      chrome.runtime.sendMessage({ op: "cookie-write", value: String(write.detail) }).catch(() => {});
     });
   }
+
+  document.addEventListener("consent-qa-port", onPort, true);
 })();

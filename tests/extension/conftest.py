@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from extension.browser import launch_chrome
+from hostile_site import bp as hostile_bp
 from qa_fixture_site import bp as fixture_bp
 from serving import AppServer
 from server import create_app
@@ -26,6 +27,7 @@ class FixtureServer(AppServer):
             (agencies_dir / template.name).write_text(text)
         app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": KEYS, "DEMO": True})
         app.register_blueprint(fixture_bp)
+        app.register_blueprint(hostile_bp)  # pages attacking consent-qa's old page channel
         self.app = app
         self.start()
 
