@@ -28,6 +28,8 @@ CDN_FILE = "CDN.md"
 CURRENT = "current"
 BUILDS = "builds"
 INCOMING_PREFIX = ".incoming-"
+# Written into every build (and staging folder) this command makes: only folders holding it are ever pruned.
+MARKER = ".consent-export-build"
 # The build nginx may still serve until it is reloaded, besides the current one.
 KEEP_BUILDS = 2
 
@@ -82,9 +84,21 @@ def _check_target(directory):
                           "move it away or export to an empty folder")
 
 
+def _check_builds(builds):
+    if builds.is_symlink():
+        raise ExportError(f"{builds}: is a symbolic link; export writes and prunes only a real folder there "
+                          "(remove the link or export elsewhere)")
+
+
+def _made_here(path):
+    """A real folder (not a link) holding the marker this command writes: someone else's folders are never removed."""
+    marker = path / MARKER
+    return not path.is_symlink() and path.is_dir() and not marker.is_symlink() and marker.is_file()
+
+
 def _prune(builds, keep):
     for path in builds.iterdir():
-        if path.name.startswith(INCOMING_PREFIX) or (path.is_dir() and path.name not in keep):
+        if path.name not in keep and _made_here(path):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -94,8 +108,10 @@ def export(app, directory, upstream, listen):
     directory = Path(directory).resolve()
     _check_target(directory)
     builds = directory / BUILDS
+    _check_builds(builds)
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=INCOMING_PREFIX, dir=builds))
+    write_file(staging / MARKER, b"made by consent-service export: pruned by later exports\n")
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + staging.name[len(INCOMING_PREFIX):]
     final = builds / build_id
     table = write_build(resources(app), staging)

@@ -174,3 +174,48 @@ def test_bad_options_are_one_line_naming_the_option(app, tmp_path, option, value
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert result.output.startswith(f"Error: {option} = {value!r}: ")
     assert not (tmp_path / "current").exists()
+
+
+def _export(app, folder):
+    result = app.test_cli_runner().invoke(args=["export", str(folder)])
+    assert result.exit_code == 0, result.output
+    return Path(os.readlink(folder / "current")).name
+
+
+def test_prunes_only_builds_it_made(app, tmp_path):
+    """Folders beside the builds, someone's folder among them and a link out of them survive three exports."""
+    (tmp_path / "builds" / "theirs").mkdir(parents=True)
+    (tmp_path / "builds" / "theirs" / "keep.txt").write_text("keep me")
+    (tmp_path / "builds" / ".incoming-theirs").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "folder").mkdir(parents=True)
+    (elsewhere / "folder" / "keep.txt").write_text("keep me too")
+    (tmp_path / "builds" / "linked").symlink_to(elsewhere)
+    (tmp_path / "beside").mkdir()
+
+    made = [_export(app, tmp_path) for _ in range(3)]
+
+    assert sorted(p.name for p in (tmp_path / "builds").iterdir()) == sorted(
+        [".incoming-theirs", "linked", "theirs", *made[1:]])
+    assert (tmp_path / "builds" / "theirs" / "keep.txt").read_text() == "keep me"
+    assert (elsewhere / "folder" / "keep.txt").read_text() == "keep me too"
+    assert (tmp_path / "beside").is_dir()
+
+
+def test_refuses_a_symlinked_builds(app, tmp_path):
+    """`builds` as a link is refused with one line: pruning would reach into the link's target."""
+    target = tmp_path / "target"
+    (target / "someone").mkdir(parents=True)
+    (target / "someone" / "keep.txt").write_text("keep me")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "builds").symlink_to(target)
+
+    result = app.test_cli_runner().invoke(args=["export", str(folder)])
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {folder / 'builds'}: is a symbolic link; export writes and prunes only a real folder there "
+        "(remove the link or export elsewhere)"]
+    assert sorted(p.name for p in target.rglob("*")) == ["keep.txt", "someone"]
+    assert not (folder / "current").exists()
