@@ -10,6 +10,7 @@ from extension.discover.draft import draft_toml
 from extension.discover.observed import DEFAULT_COMMONWEALTH_DOMAINS
 from extension.discover.visit import explore
 from extension.driver import PageError
+from extension.navigation import LeftAllowedPlaces
 
 
 def add_discover_parser(commands) -> None:
@@ -39,7 +40,7 @@ def run_discover(args) -> int:
         for url in args.urls:
             try:
                 visits.append(explore(browser, url, args.crawl))
-            except (PageError, ChannelError) as e:
+            except (PageError, LeftAllowedPlaces, ChannelError) as e:
                 print(f"consent-qa: error: {url}: {e}", file=sys.stderr)
                 return 2
         links = browser.driver.execute_script("return Array.from(document.links, (a) => ({href: a.href, "

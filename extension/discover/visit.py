@@ -13,6 +13,8 @@ from extension.driver import fresh_tab
 from extension.driver import visit
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
+from extension.navigation import allowed_for
+from extension.navigation import stay_within
 
 LINKS_JS = "return Array.from(document.querySelectorAll('a[href]'), (a) => a.href);"
 SKIPPED = (".pdf", ".zip", ".doc", ".docx", ".xls", ".xlsx")
@@ -36,18 +38,22 @@ def same_origin_links(driver, url: str) -> list:
 def explore(browser, start: str, crawl: int) -> dict:
     """A new visitor's visit to start and up to crawl same-origin pages: what they were sent and what ran."""
     driver = browser.driver
+    allowed = allowed_for(start, {"observed": True})  # no agency yet: the start page's registrable domain
     fresh_tab(driver)
     pages, queue = [], [start]
     while queue and len(pages) <= crawl:
         url = queue.pop(0)
         if url in pages:
             continue
-        visit(driver, url)
+        visit(driver, url, allowed)
         wait_notice(driver)
         wait_quiet(driver, quiet_ms=400)
+        stay_within(driver, allowed)
         pages.append(url)
         queue += [link for link in same_origin_links(driver, url) if link not in pages and link not in queue]
+    stay_within(driver, allowed)
     record = ask_page(driver, "read")
+    stay_within(driver, allowed)
     own = site_of(host_of(start))
     third = {}
     for event in record.get("events", []):
