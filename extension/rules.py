@@ -9,7 +9,7 @@ RULES_FILE = Path(__file__).resolve().parent / "addon" / "rules.json"
 
 
 def load_rules(path: Path = RULES_FILE) -> dict:
-    """The rules file as data (the add-on's service worker serves the same file to facts.js)."""
+    """The rules file as data (the driver hands the same data to facts.js in the page's isolated world)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 

@@ -1,5 +1,5 @@
 /**
- * consent-qa recorder, isolated world: the DOM helpers facts.js measures with (loaded first).
+ * consent-qa, isolated world (extension/page_world.py): the DOM helpers facts.js measures with (loaded first).
  *
  * Reading only, shadow roots included; no rule of rules.json is needed here, so these stay apart from the
  * notice measurements that use them.

@@ -1,9 +1,10 @@
 /**
- * consent-qa recorder, isolated world: measures the cookie notice (after dom.js, before content.js).
+ * consent-qa, isolated world: measures the cookie notice (after dom.js, before injected/page_agent.js).
  *
- * Measuring only: nothing on the page is changed. Defines globalThis.consentQaFacts(rules) in the
- * extension's isolated world, which the page's own scripts cannot see; content.js calls it with
- * rules.json (the same file extension/rules.py reads), so Python and JavaScript share every rule.
+ * Measuring only: nothing on the page is changed. Defines globalThis.consentQaFacts(rules) in a
+ * DevTools isolated world the driver creates (extension/page_world.py), which the page's own scripts
+ * cannot see; page_agent.js calls it with rules.json as extension/rules.py reads it, so Python and
+ * JavaScript share every rule.
  */
 globalThis.consentQaFacts = (rules) => {
   const {
