@@ -18,6 +18,7 @@ from server.equal_access.guard import non_public_kind
 from server.equal_access.guard import system_resolver
 
 HTTP_SCHEMES = ("http", "https")
+SPECIAL_USE = (".test", ".example", ".invalid")
 
 
 class LeftAllowedPlaces(RuntimeError):
@@ -86,6 +87,8 @@ def address_kind(host: str, port: int, resolver=system_resolver) -> str | None:
         return non_public_kind(literal)
     if host == "localhost" or host.endswith(".localhost"):
         return "loopback"
+    if host.endswith(SPECIAL_USE):
+        return None  # never in public DNS (RFC 6761): a browser's own resolver rules place them, not this machine's
     try:
         answers = resolver(host, port)
     except (OSError, UnicodeError, ValueError):

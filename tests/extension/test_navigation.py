@@ -1,6 +1,6 @@
 """Where a journey may go (issue 19.2): the rules alone, without a browser.
 
-Host names under .test stand for public sites; the resolver is the same pluggable function the equal-access
+Host names under .gov stand for public sites; the resolver is the same pluggable function the equal-access
 guard takes, answering as a DNS server would for these names.
 """
 
@@ -11,10 +11,10 @@ from extension.navigation import allowed_for
 from extension.navigation import check_url
 from extension.navigation import refusal
 
-ANSWERS = {"www.agency.test": ["93.184.215.10"], "a.example.test": ["93.184.215.20"],
-           "b.example.test": ["93.184.215.21"], "intranet.example.test": ["10.0.0.7"],
-           "metadata.example.test": ["169.254.169.254"], "demo.local.test": ["127.0.0.1"],
-           "other.local.test": ["127.0.0.2"]}
+ANSWERS = {"www.agency.gov": ["93.184.215.10"], "a.site.gov": ["93.184.215.20"],
+           "b.site.gov": ["93.184.215.21"], "intranet.site.gov": ["10.0.0.7"],
+           "metadata.site.gov": ["169.254.169.254"], "demo.local.gov": ["127.0.0.1"],
+           "other.local.gov": ["127.0.0.2"]}
 
 
 def resolver(host, port):
@@ -24,13 +24,13 @@ def resolver(host, port):
     return ANSWERS[host]
 
 
-AGENCY = {"origins": ["https://www.agency.test", "http://127.0.0.1:5000"]}
+AGENCY = {"origins": ["https://www.agency.gov", "http://127.0.0.1:5000"]}
 
 
-@pytest.mark.parametrize("url", ["https://www.agency.test/", "https://www.agency.test:443/a?b=c",
-                                 "https://WWW.Agency.test/services", "http://127.0.0.1:5000/demo/"])
+@pytest.mark.parametrize("url", ["https://www.agency.gov/", "https://www.agency.gov:443/a?b=c",
+                                 "https://WWW.Agency.gov/services", "http://127.0.0.1:5000/demo/"])
 def test_the_agency_origins_are_allowed(url):
-    assert refusal(allowed_for("https://www.agency.test/", AGENCY, resolver), url, resolver) is None
+    assert refusal(allowed_for("https://www.agency.gov/", AGENCY, resolver), url, resolver) is None
 
 
 @pytest.mark.parametrize(("url", "why"), [
@@ -38,18 +38,18 @@ def test_the_agency_origins_are_allowed(url):
     ("http://169.254.169.254/latest/meta-data/", "went to http://169.254.169.254 (a link-local address), off"),
     ("http://10.1.2.3:8080/admin", "went to http://10.1.2.3:8080 (a private address), off"),
     ("http://[::1]:5000/", "went to http://[::1]:5000 (a loopback address), off"),
-    ("http://www.agency.test/", "went to http://www.agency.test, off the agency's origins"),  # http, not https
-    ("https://evil.test/", "went to https://evil.test, off the agency's origins"),
+    ("http://www.agency.gov/", "went to http://www.agency.gov, off the agency's origins"),  # http, not https
+    ("https://evil.gov/", "went to https://evil.gov, off the agency's origins"),
     ("file:///etc/passwd", "went to a file: page instead of the agency's origins"),
     ("chrome://settings/", "went to a chrome: page"),
 ])
 def test_anywhere_else_is_refused_naming_the_origin(url, why):
-    reason = refusal(allowed_for("https://www.agency.test/", AGENCY, resolver), url, resolver)
+    reason = refusal(allowed_for("https://www.agency.gov/", AGENCY, resolver), url, resolver)
     assert reason is not None and reason.startswith(why), reason
 
 
 def test_the_failure_never_carries_the_path_or_query():
-    allowed = allowed_for("https://www.agency.test/", AGENCY, resolver)
+    allowed = allowed_for("https://www.agency.gov/", AGENCY, resolver)
     with pytest.raises(LeftAllowedPlaces) as refused:
         check_url(allowed, "http://127.0.0.1:9000/admin?token=s3cret", resolver)
     assert refused.value.where == "http://127.0.0.1:9000"
@@ -58,39 +58,48 @@ def test_the_failure_never_carries_the_path_or_query():
 
 
 def test_the_page_given_is_allowed_beside_the_agency_origins():
-    allowed = allowed_for("https://a.example.test/page", AGENCY, resolver)
-    assert refusal(allowed, "https://a.example.test/next", resolver) is None
-    assert refusal(allowed, "https://b.example.test/", resolver) is not None  # an agency is exact origins
+    allowed = allowed_for("https://a.site.gov/page", AGENCY, resolver)
+    assert refusal(allowed, "https://a.site.gov/next", resolver) is None
+    assert refusal(allowed, "https://b.site.gov/", resolver) is not None  # an agency is exact origins
 
 
 def test_without_an_agency_the_page_registrable_domain_is_allowed():
-    allowed = allowed_for("https://a.example.test/", {"observed": True}, resolver)
-    assert refusal(allowed, "https://b.example.test/more", resolver) is None
-    assert refusal(allowed, "http://a.example.test:8443/", resolver) is None
+    allowed = allowed_for("https://a.site.gov/", {"observed": True}, resolver)
+    assert refusal(allowed, "https://b.site.gov/more", resolver) is None
+    assert refusal(allowed, "http://a.site.gov:8443/", resolver) is None
     assert refusal(allowed, "https://example.org/", resolver).startswith("went to https://example.org, off "
-                                                                          "example.test")
+                                                                          "site.gov")
 
 
-@pytest.mark.parametrize(("url", "kind"), [("http://intranet.example.test/", "private"),
-                                           ("http://metadata.example.test/", "link-local")])
+@pytest.mark.parametrize(("url", "kind"), [("http://intranet.site.gov/", "private"),
+                                           ("http://metadata.site.gov/", "link-local")])
 def test_a_host_of_the_same_site_on_an_internal_address_is_refused(url, kind):
-    allowed = allowed_for("https://a.example.test/", {"observed": True}, resolver)
+    allowed = allowed_for("https://a.site.gov/", {"observed": True}, resolver)
     assert refusal(allowed, url, resolver) == f"went to {url.rstrip('/')}, which is on a {kind} address"
 
 
 def test_internal_addresses_are_allowed_when_the_given_page_is_on_one_itself():
-    allowed = allowed_for("http://demo.local.test:5000/", {"observed": True}, resolver)
-    assert refusal(allowed, "http://other.local.test:5000/", resolver) is None
+    allowed = allowed_for("http://demo.local.gov:5000/", {"observed": True}, resolver)
+    assert refusal(allowed, "http://other.local.gov:5000/", resolver) is None
 
 
 def test_a_host_this_machine_cannot_resolve_is_judged_by_its_site_alone():
     # A browser with --host-resolver-rules (or a remote browser) resolves it: the site rule still holds.
-    allowed = allowed_for("http://a.unlisted.test/", {"observed": True}, resolver)
-    assert refusal(allowed, "http://b.unlisted.test/", resolver) is None
-    assert refusal(allowed, "http://c.elsewhere.test/", resolver) is not None
+    allowed = allowed_for("http://a.unlisted.gov/", {"observed": True}, resolver)
+    assert refusal(allowed, "http://b.unlisted.gov/", resolver) is None
+    assert refusal(allowed, "http://c.elsewhere.gov/", resolver) is not None
 
 
 def test_the_policy_origin_the_agency_declares_is_added_and_nothing_else():
-    allowed = allowed_for("https://www.agency.test/", AGENCY, resolver).extended(["https://www.mass.gov/privacy"])
+    allowed = allowed_for("https://www.agency.gov/", AGENCY, resolver).extended(["https://www.mass.gov/privacy"])
     assert refusal(allowed, "https://www.mass.gov/privacypolicy", resolver) is None
     assert refusal(allowed, "https://mass.gov/", resolver) is not None
+
+
+def test_special_use_names_are_never_looked_up_here():
+    def no_dns(host, port):
+        raise AssertionError(f"looked up {host}")
+
+    allowed = allowed_for("http://a.example.test:8000/", {"observed": True}, no_dns)
+    assert refusal(allowed, "http://b.example.test:8000/", no_dns) is None
+    assert refusal(allowed, "http://intranet.test/", no_dns).startswith("went to http://intranet.test, off")
