@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from monitoring import mail
 from monitoring import runs
+from monitoring import unchecked
 from monitoring.check import CheckFailed
 from monitoring.record import record_page
 from server.monitoring.screenshots import remove_expired
@@ -97,9 +98,13 @@ def check_and_record(app, settings, checker, page_id, *, last_attempt):
 
 
 def finish(app, settings, db, agency, run_id):
-    """End the run if this was its last page, and mail its regressions (once)."""
-    if runs.finish_if_complete(db, run_id) and agency is not None:
-        mail.notify_run(db, settings, agency, run_id)
+    """End the run if this was its last page; flag pages not checked runs in a row; mail what is still unsent."""
+    if not runs.finish_if_complete(db, run_id):
+        return
+    unchecked.flag(db, run_id)
+    if agency is not None:
+        # This run's regressions, and any earlier mail that failed: the agency's next run is its retry too.
+        mail.notify_agency(db, settings, agency, utcnow() - MAIL_RETRY_WINDOW)
 
 
 def due(app, now):
@@ -122,10 +127,11 @@ def tick(app, settings, enqueue, now=None, *, queue_empty=True, browser="local")
         enqueue(page_id)
     lost = sweep(app, settings, enqueue, queue_empty=queue_empty)
     with session_for(app) as db:
-        for run_id, agency_id in mail.unsent_runs(db, utcnow() - MAIL_RETRY_WINDOW):
+        since = utcnow() - MAIL_RETRY_WINDOW
+        for agency_id in mail.unsent_agencies(db, since):
             agency = app.extensions[REGISTRY_KEY].get(agency_id)
             if agency is not None:
-                mail.notify_run(db, settings, agency, run_id)
+                mail.notify_agency(db, settings, agency, since)
     return fresh, lost
 
 

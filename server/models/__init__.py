@@ -10,8 +10,9 @@ from server.models.monitoring import MonitoringRun
 from server.models.monitoring import Regression
 from server.models.monitoring import Screenshot
 from server.models.monitoring import StatementSignature
+from server.models.monitoring import UncheckedPage
 from server.models.waivers import Waiver
 from server.models.waivers import WaiverStep
 
 __all__ = ["ApiToken", "Finding", "MonitoredPage", "MonitoringRun", "Regression", "Screenshot",
-           "StatementSignature", "User", "UserAgency", "UserRole", "Waiver", "WaiverStep"]
+           "StatementSignature", "UncheckedPage", "User", "UserAgency", "UserRole", "Waiver", "WaiverStep"]

@@ -27,6 +27,8 @@ from server.models.clock import utcnow
 PAGE_STATES = ("pending", "leased", "done", "failed")
 RUN_STATES = ("running", "done")
 VERDICTS = ("pass", "fail", "waived")
+# A page not checked in this many runs in a row is flagged and its contacts told (issue 19.9).
+UNCHECKED_RUNS = 3
 
 
 class MonitoringRun(Base):
@@ -144,6 +146,29 @@ class Regression(Base):
     clause: Mapped[str] = mapped_column(String(32))
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     notified_at: Mapped[datetime | None]  # when the e-mail went out; None: not sent (no SMTP or no contacts)
+    mail_error: Mapped[str | None] = mapped_column(Text)  # why the last try to mail it failed (retried until sent)
+
+
+class UncheckedPage(Base):
+    """A page whose check failed in UNCHECKED_RUNS runs in a row: flagged on the dashboard, e-mailed once.
+
+    Open (resolved_at None) until the page is checked again; the next streak is a new row.
+    """
+
+    __tablename__ = "unchecked_pages"
+    __table_args__ = (UniqueConstraint("run_id", "url", name="uq_unchecked_pages_run_id"),
+                      Index("ix_unchecked_pages_agency_id_resolved_at", "agency_id", "resolved_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    # The run that made the streak long enough to flag, and how many runs in a row had failed then.
+    run_id: Mapped[int] = mapped_column(ForeignKey("monitoring_runs.id", ondelete="CASCADE"))
+    runs: Mapped[int]
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]  # when the page was checked again
+    notified_at: Mapped[datetime | None]
+    mail_error: Mapped[str | None] = mapped_column(Text)
 
 
 class StatementSignature(Base):

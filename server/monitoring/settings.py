@@ -4,6 +4,7 @@ In the service's package: the worker (the top-level `monitoring`) and the consol
 """
 
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ class Settings:
 
     queue_url: str
     smtp_url: str | None
+    smtp_ca_file: str | None  # a private CA's certificates (PEM) to verify the mail server with; None: the system's
     mail_from: str
     public_url: str | None
     screenshots: str
@@ -76,6 +78,20 @@ def smtp_url(environ):
     return raw
 
 
+def smtp_ca_file(environ):
+    """CONSENT_SMTP_CA_FILE, checked: a readable PEM file of the CA that signed the mail server's certificate."""
+    raw = environ.get("CONSENT_SMTP_CA_FILE", "").strip()
+    if not raw:
+        return None
+    try:
+        ssl.create_default_context(cafile=raw)
+    except ssl.SSLError:
+        raise ConfigError(f"CONSENT_SMTP_CA_FILE = {raw!r}: holds no PEM certificate") from None
+    except OSError as error:
+        raise ConfigError(f"CONSENT_SMTP_CA_FILE = {raw!r}: {error.strerror or 'cannot be read'}") from None
+    return raw
+
+
 def settings_for(app, environ=None):
     """The settings for this app's monitoring; a bad value stops with one line naming the variable."""
     environ = os.environ if environ is None else environ
@@ -87,6 +103,7 @@ def settings_for(app, environ=None):
     return Settings(
         queue_url=queue_url(app, environ),
         smtp_url=smtp_url(environ),
+        smtp_ca_file=smtp_ca_file(environ),
         mail_from=environ.get("CONSENT_MAIL_FROM", "").strip() or f"consent-monitoring@{host}",
         public_url=public_url,
         screenshots=store,

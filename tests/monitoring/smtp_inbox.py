@@ -1,10 +1,11 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps every message it receives; optionally TLS and AUTH."""
 
 import email
 import email.policy
 import socket
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Inbox:
@@ -26,14 +27,43 @@ def free_port():
         return probe.getsockname()[1]
 
 
-class SmtpServer:
-    """start() / stop() around aiosmtpd's threaded controller; url is what CONSENT_SMTP_URL takes."""
+class Logins:
+    """aiosmtpd's authenticator: accepts one user and password, and notes every attempt and whether TLS was on."""
 
-    def __init__(self):
+    def __init__(self, user, password):
+        self.user, self.password = user, password
+        self.attempts = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        login = auth_data.login.decode()
+        self.attempts.append({"login": login, "tls": session.ssl is not None})
+        return AuthResult(success=(login, auth_data.password.decode()) == (self.user, self.password))
+
+
+class SmtpServer:
+    """start() / stop() around aiosmtpd's threaded controller; url is what CONSENT_SMTP_URL takes.
+
+    ssl_context: TLS from the first byte (smtps://); tls_context: STARTTLS offered; credentials (user,
+    password): AUTH required after STARTTLS, or offered in clear when no tls_context is given (the hostile case).
+    """
+
+    def __init__(self, *, ssl_context=None, tls_context=None, credentials=None):
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.url = f"smtp://127.0.0.1:{self.port}"
+        options = {}
+        self.logins = None
+        if credentials:
+            self.logins = Logins(*credentials)
+            # Without TLS, AUTH is offered in clear but not demanded (demanding it is what aiosmtpd warns about).
+            tls = tls_context is not None
+            options.update(authenticator=self.logins, auth_required=tls, auth_require_tls=tls)
+        if tls_context is not None:
+            options.update(tls_context=tls_context, require_starttls=True)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, ssl_context=ssl_context,
+                                     **options)
+        scheme = "smtps" if ssl_context is not None else "smtp"
+        user = f"{credentials[0]}:{credentials[1]}@" if credentials else ""
+        self.url = f"{scheme}://{user}127.0.0.1:{self.port}"
 
     def start(self):
         self.controller.start()
