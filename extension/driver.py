@@ -14,6 +14,7 @@ from extension.channel import record_window
 from extension.clauses.privacy_readability import capture_policy
 from extension.navigation import allowed_for
 from extension.navigation import check_url
+from extension.navigation import policy_places
 from extension.navigation import stay_within
 from extension.page_world import main_frame
 from extension.platforms.operate import asks_again
@@ -198,8 +199,8 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}
     if notice_data.get("qa_readability"):
         # Clause 1.1: the privacy policy the notice (or the page) links, read as a visitor would.
-        # The agency's declared policy may sit on another origin (mass.gov): that origin too, nothing else.
-        policy_allowed = allowed.extended([notice_data.get("privacy_policy_url")])
+        # The policy may sit on another origin (mass.gov): the one the agency declares, nothing else.
+        policy_allowed = policy_places(allowed, notice_data)
         page["privacy"] = capture_policy(driver, lambda d, link: visit(d, link, policy_allowed),
                                          ((facts or {}).get("notice") or {}).get("links", []))
         stay_within(driver, policy_allowed)

@@ -34,14 +34,15 @@ class Allowed:
     """The exact origins a journey may visit, or (without an agency) the registrable domain it must stay on."""
 
     origins: frozenset
-    site: str | None
+    sites: frozenset  # registrable domains allowed whole (without an agency); empty with one
     local: bool  # the places given are on private/loopback addresses themselves: such addresses are allowed
     described: str  # "the agency's origins" or "example.test": for the failure's message
 
-    def extended(self, urls) -> "Allowed":
-        """The same places plus the exact origins of these URLs (the agency's declared privacy policy)."""
+    def extended(self, urls=(), sites=()) -> "Allowed":
+        """The same places plus the exact origins of these URLs and these whole sites (where a policy may be)."""
         more = {origin_of(url) for url in urls if url and origin_of(url)}
-        return Allowed(self.origins | more, self.site, self.local, self.described)
+        return Allowed(self.origins | more, self.sites | {site_of(site) for site in sites}, self.local,
+                       self.described)
 
 
 def origin_of(url: str) -> tuple | None:
@@ -109,11 +110,18 @@ def allowed_for(url: str, notice_data: dict, resolver=system_resolver) -> Allowe
     if start is None:
         raise ValueError(f"not an http(s) URL: {url}")
     if notice_data.get("observed"):
-        return Allowed(frozenset({start}), site_of(start[1]), bool(address_kind(start[1], start[2], resolver)),
-                       site_of(start[1]))
+        return Allowed(frozenset({start}), frozenset({site_of(start[1])}),
+                       bool(address_kind(start[1], start[2], resolver)), site_of(start[1]))
     origins = {start} | {origin_of(o) for o in notice_data.get("origins") or () if origin_of(o)}
     local = any(address_kind(host, port, resolver) for _scheme, host, port in origins)
-    return Allowed(frozenset(origins), None, local, "the agency's origins")
+    return Allowed(frozenset(origins), frozenset(), local, "the agency's origins")
+
+
+def policy_places(allowed: Allowed, notice_data: dict) -> Allowed:
+    """Where clause 1.1 may read the privacy policy: the agency's declared policy URL's origin; without an
+    agency, also the Commonwealth domains (a page's policy link often points to mass.gov)."""
+    sites = notice_data.get("commonwealth_domains") or () if notice_data.get("observed") else ()
+    return allowed.extended([notice_data.get("privacy_policy_url")], sites)
 
 
 def refusal(allowed: Allowed, url: str, resolver=system_resolver) -> str | None:
@@ -124,7 +132,7 @@ def refusal(allowed: Allowed, url: str, resolver=system_resolver) -> str | None:
         return f"went to a {scheme}: page instead of {allowed.described}"
     if origin in allowed.origins:
         return None
-    if allowed.site is None or site_of(origin[1]) != allowed.site:
+    if site_of(origin[1]) not in allowed.sites:
         kind = address_kind(origin[1], origin[2], resolver) if _literal(origin[1]) is not None else None
         where = f" (a {kind} address)" if kind else ""
         return f"went to {shown(origin)}{where}, off {allowed.described}"

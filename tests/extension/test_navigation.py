@@ -9,6 +9,7 @@ import pytest
 from extension.navigation import LeftAllowedPlaces
 from extension.navigation import allowed_for
 from extension.navigation import check_url
+from extension.navigation import policy_places
 from extension.navigation import refusal
 
 ANSWERS = {"www.agency.gov": ["93.184.215.10"], "a.site.gov": ["93.184.215.20"],
@@ -91,9 +92,19 @@ def test_a_host_this_machine_cannot_resolve_is_judged_by_its_site_alone():
 
 
 def test_the_policy_origin_the_agency_declares_is_added_and_nothing_else():
-    allowed = allowed_for("https://www.agency.gov/", AGENCY, resolver).extended(["https://www.mass.gov/privacy"])
+    notice = {**AGENCY, "privacy_policy_url": "https://www.mass.gov/privacy", "commonwealth_domains": ["mass.gov"]}
+    allowed = policy_places(allowed_for("https://www.agency.gov/", notice, resolver), notice)
     assert refusal(allowed, "https://www.mass.gov/privacypolicy", resolver) is None
     assert refusal(allowed, "https://mass.gov/", resolver) is not None
+
+
+def test_without_an_agency_a_policy_may_also_be_on_a_commonwealth_domain():
+    notice = {"observed": True, "commonwealth_domains": ["mass.gov", "state.ma.us"]}
+    allowed = allowed_for("https://a.site.gov/", notice, resolver)
+    assert refusal(allowed, "https://www.mass.gov/privacypolicy", resolver) is not None  # not on the journey
+    policy = policy_places(allowed, notice)
+    assert refusal(policy, "https://www.mass.gov/privacypolicy", resolver) is None
+    assert refusal(policy, "https://www.example.org/privacy", resolver) is not None
 
 
 def test_special_use_names_are_never_looked_up_here():
