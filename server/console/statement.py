@@ -9,8 +9,6 @@ import json
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
-from datetime import datetime
-from datetime import time
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -20,6 +18,8 @@ from server.console import dashboard_queries as queries
 from server.console.coverage import coverage
 from server.console.dashboard_chart import bands
 from server.errors import ApiError
+from server.models.clock import commonwealth_day
+from server.models.clock import commonwealth_midnight
 from server.models.clock import today as commonwealth_today
 from server.models.monitoring import Finding
 from server.models.monitoring import MonitoredPage
@@ -111,8 +111,8 @@ def period(args, today=None):
 
 
 def _bounds(start, end):
-    """The period's days as UTC instants [first midnight, midnight after the last day)."""
-    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    """The period's Commonwealth days as stored UTC instants [first midnight, midnight after the last day)."""
+    return commonwealth_midnight(start), commonwealth_midnight(end + timedelta(days=1))
 
 
 def _waivers_in_force_during(db, agency_id, start, end):
@@ -134,7 +134,7 @@ def _pages_with_state(db, agency_id, low, high, state):
 
 def _days_not_checked(runs, start, end, today):
     """Stretches (first, last) of the period's days, up to today, on which no check checked any page."""
-    checked = {run.started_at.date() for run in runs if coverage(run) != "none"}
+    checked = {commonwealth_day(run.started_at) for run in runs if coverage(run) != "none"}
     stretches, day = [], start
     while day <= min(end, today):
         if day not in checked:

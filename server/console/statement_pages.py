@@ -23,6 +23,7 @@ from server.console import statement as statements
 from server.console.forms_base import ConsoleForm
 from server.db import get_session
 from server.errors import ApiError
+from server.models.clock import commonwealth_day
 from server.registry import get_registry
 
 bp = Blueprint("statements", __name__, url_prefix="/console")
@@ -49,6 +50,12 @@ def _statement(agency_id, args):
     if agency is None and not statement.runs:
         raise ApiError(404, "not_found", "There is nothing at this address.")
     return user, statement
+
+
+@bp.app_template_filter("commonwealth_day")
+def commonwealth_day_filter(instant):
+    """A stored UTC instant as the Commonwealth day it fell on (YYYY-MM-DD), as the statement's period counts."""
+    return commonwealth_day(instant).isoformat()
 
 
 @bp.errorhandler(ApiError)

@@ -3,6 +3,7 @@
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import time
 from zoneinfo import ZoneInfo
 
 COMMONWEALTH = ZoneInfo("America/New_York")
@@ -16,6 +17,16 @@ def utcnow():
 def today() -> date:
     """Today's date in Massachusetts: waivers begin and end on the Commonwealth's calendar days."""
     return datetime.now(COMMONWEALTH).date()
+
+
+def commonwealth_day(instant) -> date:
+    """The Commonwealth calendar day of a stored (naive UTC) instant: 02:00 UTC is still yesterday in Boston."""
+    return instant.replace(tzinfo=UTC).astimezone(COMMONWEALTH).date()
+
+
+def commonwealth_midnight(day) -> datetime:
+    """When a Commonwealth day begins, as a stored (naive UTC) instant (04:00 or 05:00 UTC, with daylight time)."""
+    return datetime.combine(day, time.min, tzinfo=COMMONWEALTH).astimezone(UTC).replace(tzinfo=None)
 
 
 def iso_instant(value):

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from server.db import session_for
+from server.models.clock import commonwealth_day
 from server.models.monitoring import StatementSignature
 
 # The module's fixture: the monitored world, one per database (sqlite, postgresql) for the whole module.
@@ -55,7 +56,7 @@ def test_the_statement_gives_period_pages_verdicts_with_dates_failures_and_a_pla
     assert "https://hhs-a.example/page-0" in pages and "https://hhs-a.example/ 1" in pages
     verdicts = page.find("h2", string="Each clause's verdicts").find_next("table")
     rows = [row.get_text(" ", strip=True) for row in verdicts.tbody.find_all("tr")]
-    newest = NOW.strftime("%Y-%m-%d")
+    newest = commonwealth_day(NOW).isoformat()  # the statement counts Commonwealth days
     assert any(row.endswith(f"Fail {newest} {newest} 1") for row in rows), rows
     assert FAIL_REASON in section(page, "Open failures")
     signature = page.find("section", class_="signature").get_text(" ", strip=True)
