@@ -3,10 +3,16 @@
 import os
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from server import config
 from server import db
+from server.db.session import engine_of
 from server.registry import Registry
+
+
+class DatabaseUnreachable(config.ConfigError):
+    """The console database cannot be reached: the message names it (password hidden) and why."""
 
 
 def console_app(environ=None):
@@ -26,8 +32,21 @@ def console_app(environ=None):
 def checked_console_app():
     """console_app() on a database at the code's schema (else SchemaBehind, naming `consent-service db upgrade`)."""
     app = console_app()
+    reachable(app)
     db.check_schema(app)
     return app
+
+
+def reachable(app):
+    """Connect once, so an unreachable database is one line here rather than a warning and then a failure."""
+    engine = engine_of(app)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(f"the console database {where} cannot be reached: {reason}") from None
 
 
 def agency_ids(app):

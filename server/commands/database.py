@@ -6,6 +6,7 @@ It needs neither signing keys nor agency files: only CONSENT_DATABASE_URL (or th
 import click
 
 from server.commands.context import console_app
+from server.commands.context import reachable
 from server.config import ConfigError
 
 
@@ -23,6 +24,7 @@ def upgrade_command():
     try:
         # No schema check: this is the command a database behind the code is told to run.
         app = console_app()
+        reachable(app)
         before, after = db.upgrade(app)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
