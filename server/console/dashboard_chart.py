@@ -72,9 +72,18 @@ def bands(runs, start, end):
 
 
 def ticks(start, end):
-    """Dates along the time axis, evenly spaced: (x, label)."""
-    return [(round(index * WIDTH / (TICKS - 1), 2),
-             (start + (end - start) * index / (TICKS - 1)).strftime("%Y-%m-%d")) for index in range(TICKS)]
+    """Moments along the time axis, evenly spaced, each labelled differently: (x, label).
+
+    Ticks a day or more apart are dates; closer ones (a new agency's first day) add the time, and a tick on the
+    same day as the one before it shows only its time, so no label repeats.
+    """
+    moments = [start + (end - start) * index / (TICKS - 1) for index in range(TICKS)]
+    if (end - start) / (TICKS - 1) >= timedelta(days=1):
+        labels = [moment.strftime("%Y-%m-%d") for moment in moments]
+    else:
+        labels = [moment.strftime("%H:%M" if index and moment.date() == moments[index - 1].date()
+                                  else "%Y-%m-%d %H:%M") for index, moment in enumerate(moments)]
+    return [(round(index * WIDTH / (TICKS - 1), 2), label) for index, label in enumerate(labels)]
 
 
 def time_range(runs, start, end):
