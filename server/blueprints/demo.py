@@ -14,8 +14,9 @@ SITE = Path(__file__).resolve().parent.parent / "demo_site"
 bp = Blueprint("demo", __name__, url_prefix="/demo", template_folder=str(SITE / "templates"),
                static_folder=str(SITE / "static"), static_url_path="/static")
 
+SITE_NAME = "Demo Office of Public Services"
 PAGES = {
-    "": ("home.html", "Demo Office of Public Services"),
+    "": ("home.html", SITE_NAME),
     "services": ("services.html", "Services for residents"),
     "forms": ("forms.html", "Forms and applications"),
     "privacy": ("privacy.html", "Privacy policy"),
@@ -33,7 +34,8 @@ def _page_csp(nonce):
 
 def _render(template, title, **context):
     nonce = secrets.token_urlsafe(16)
-    body = render_template(f"demo/{template}", title=title, nonce=nonce, agency_id="demo", **context)
+    body = render_template(f"demo/{template}", title=title, nonce=nonce, agency_id="demo", SITE_NAME=SITE_NAME,
+                           **context)
     response = current_app.response_class(body, mimetype="text/html")
     response.headers["Content-Security-Policy"] = _page_csp(nonce)
     response.headers["Cache-Control"] = "no-cache"

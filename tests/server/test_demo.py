@@ -63,6 +63,13 @@ def test_every_declared_tracker_is_on_the_pages(client, page, app):
     assert on_page == declared
 
 
+@pytest.mark.parametrize(("path", "title"), [
+    ("/demo/", "Demo Office of Public Services"),
+    ("/demo/services", "Services for residents | Demo Office of Public Services")])
+def test_the_page_title_names_the_site_once(client, page, path, title):
+    assert page(client.get(path)).find("title")["text"].strip() == title
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_has_a_strict_csp_with_a_fresh_nonce(client, page, path):
     first, second = client.get(path), client.get(path)
