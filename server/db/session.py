@@ -7,6 +7,7 @@ from flask import current_app
 from flask import g
 from sqlalchemy import create_engine
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
@@ -61,9 +62,25 @@ def _sqlite_pragmas(connection, _record):
     cursor.close()
 
 
+def _create_owner_only(url):
+    """Create a SQLite file as 0600 before SQLite does (it would follow the umask, often world-readable).
+
+    The file holds staff password hashes and API token digests; SQLite gives its journal and WAL files the
+    database file's mode. An existing file keeps the mode its operator chose.
+    """
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        pass  # it exists, or its folder does not: SQLite says so on the first connection, as before
+
+
 def make_engine(url):
     """An engine that checks its connections (a restarted PostgreSQL must not cost staff an error)."""
     if url.startswith("sqlite"):
+        _create_owner_only(url)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
