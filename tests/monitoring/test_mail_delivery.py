@@ -14,6 +14,7 @@ from private_ca import PrivateCA
 from smtp_inbox import SmtpServer
 from sqlalchemy import select
 
+from monitoring import engine
 from monitoring import mail
 from server.config import ConfigError
 from server.db import session_for
@@ -91,6 +92,19 @@ def test_smtps_refuses_a_certificate_the_system_does_not_trust_then_sends_with_t
     shown, twin = mail_status(ledger, run_id)
     assert "e-mailed" in shown and "not sent" not in shown
     assert all(r["notified_at"] and r["mail_error"] is None for r in twin)
+
+
+def test_the_worker_s_minute_tick_retries_an_unsent_mail_once(ledger, servers, tmp_path):
+    ca = PrivateCA(tmp_path, "agency-mail")
+    server = servers(ssl_context=ca.server_context())
+    ledger.use_smtp(server.url)
+    regression_after_a_pass(ledger)
+    assert server.inbox.messages == [] and all(r.mail_error for r in regressions(ledger))
+    ledger.use_smtp(server.url, str(ca.ca_file))
+    for _minute in range(2):
+        engine.tick(ledger.app, ledger.settings, lambda page_id: None)
+    assert len(server.inbox.messages) == 1
+    assert all(r.notified_at is not None and r.mail_error is None for r in regressions(ledger))
 
 
 def test_a_certificate_for_another_host_is_refused_even_from_the_trusted_ca(ledger, servers, tmp_path):
