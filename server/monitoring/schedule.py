@@ -1,7 +1,5 @@
 """Monitoring schedules as agency files write them: "daily", "weekly" or a five-field cron expression."""
 
-from huey import crontab
-
 # Named schedules, in UTC: early morning in Massachusetts, before the working day.
 NAMED = {"daily": "0 9 * * *", "weekly": "0 9 * * 1"}
 FIELDS = ("minute", "hour", "day", "month", "day_of_week")
@@ -19,6 +17,9 @@ def cron_fields(schedule: str) -> dict:
 
 def schedule_test(schedule: str):
     """A function telling whether a UTC minute (a datetime) is one the schedule runs at."""
+    # Huey (and through it Redis) loads only when a schedule is read, so the agency schema stays light for consent-qa.
+    from huey import crontab
+
     fields = cron_fields(schedule)
     try:
         return crontab(**fields, strict=True)
