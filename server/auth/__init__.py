@@ -4,6 +4,7 @@ from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from server.auth import throttle
 from server.auth import views
 from server.auth.decorators import NotSignedIn
 from server.auth.decorators import require_agency
@@ -87,6 +88,7 @@ def init_app(app):
     )
     app.session_interface = ConsoleSessionInterface()
     csrf.init_app(app)
+    throttle.init_app(app)
     app.before_request(_protect_console_forms)
     app.after_request(_console_headers)
     app.context_processor(views.template_globals)
