@@ -91,6 +91,24 @@ def test_the_hook_is_the_box_a_visitor_sees(visitor, live_server):
     assert visitor.driver.find_element(*NOTICE).is_displayed()
 
 
+# The focused confirmation: how far its focus ring (outline) stands from its text, and whether the ring shows.
+CONFIRMATION_RING = """
+const alert = document.querySelector('[data-consent-confirmation]').shadowRoot.activeElement;
+const style = getComputedStyle(alert);
+return {offset: parseFloat(style.outlineOffset), padding: parseFloat(style.paddingLeft),
+        ring: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+"""
+
+
+def test_the_confirmation_s_focus_ring_stands_clear_of_its_text(visitor, live_server):
+    visitor.visit(f"{live_server}/demo/").wait_shown()
+    visitor.control(OPT_OUT).send_keys(Keys.ENTER)  # by keyboard: the browser draws the focus ring
+    visitor.wait_confirmation()
+    ring = visitor.driver.execute_script(CONFIRMATION_RING)
+    assert ring["ring"] != "none" and ring["width"] > 0, ring
+    assert ring["offset"] + ring["padding"] >= 3, ring
+
+
 def test_tabbing_to_the_last_footer_link_is_never_covered(visitor, live_server, screen):
     visitor.visit(f"{live_server}/demo/").wait_shown()
     last_link = visitor.driver.find_elements(By.CSS_SELECTOR, "footer a")[-1]
