@@ -6,8 +6,8 @@ page was checked, every clause of the policy is "not-checked". A failure (or a w
 stands as found.
 """
 
-# The module, not its names: dashboard_queries reads this module's verdicts in turn.
-from server.console import dashboard_queries
+from server.clauses import CLAUSE_ORDER
+from server.clauses import ordered_clauses
 
 NOT_CHECKED = "not-checked"
 
@@ -31,7 +31,7 @@ def shown_verdicts(run):
     stored = dict(run.verdicts or {})
     checked = coverage(run)
     if checked == "none":
-        return {clause: NOT_CHECKED for clause in dashboard_queries.ordered_clauses({*dashboard_queries.CLAUSE_ORDER, *stored})}
+        return {clause: NOT_CHECKED for clause in ordered_clauses({*CLAUSE_ORDER, *stored})}
     if checked == "partly":
         return {clause: NOT_CHECKED if verdict == "pass" else verdict for clause, verdict in stored.items()}
     return stored

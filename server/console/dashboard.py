@@ -15,6 +15,9 @@ from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
 from server.auth.views import CONSOLE_HOME_KEY
+from server.clauses import CLAUSE_NAMES
+from server.clauses import clause_title
+from server.clauses import ordered_clauses
 from server.console import dashboard_queries as queries
 from server.console import dashboard_api
 from server.console import notices
@@ -23,7 +26,6 @@ from server.console.coverage import coverage
 from server.console.coverage import shown_verdicts
 from server.console.dashboard_chart import chart
 from server.console.dashboard_filters import matrix_filters
-from server.console.dashboard_queries import CLAUSE_NAMES
 from server.console.dashboard_queries import VERDICT_WORDS
 from server.db import get_session
 from server.errors import ApiError
@@ -61,7 +63,7 @@ def run_shown_verdicts(run):
 @bp.app_template_filter("clause_name")
 def clause_name(clause):
     """A clause's number with what it asks, e.g. "2.2 Cookie lifetime at most 2 years"."""
-    return f"{clause} {CLAUSE_NAMES[clause]}" if clause in CLAUSE_NAMES else clause
+    return clause_title(clause)
 
 
 @bp.errorhandler(ApiError)
@@ -135,7 +137,7 @@ def run(run_id):
     the_agency = get_registry().agencies.get(the_run.agency_id)
     return render_template("console/dashboard_run.html", run=the_run, agency=the_agency,
                            regressions=notices.run_regressions(get_session(), the_run.id),
-                           clauses=queries.ordered_clauses(shown_verdicts(the_run)))
+                           clauses=ordered_clauses(shown_verdicts(the_run)))
 
 
 @bp.get("/screenshots/<int:shot_id>")

@@ -3,8 +3,8 @@
 from marshmallow import Schema
 from marshmallow import fields
 
+from server.clauses import CLAUSE_NAMES
 from server.console.coverage import NOT_CHECKED
-from server.console.dashboard_queries import CLAUSE_NAMES
 from server.models.monitoring import VERDICTS
 from server.openapi import errors
 from server.openapi import ok

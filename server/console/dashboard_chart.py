@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from server.clauses import CLAUSE_NAMES
+from server.clauses import ordered_clauses
 from server.console.coverage import shown_verdicts
-from server.console.dashboard_queries import CLAUSE_NAMES
-from server.console.dashboard_queries import ordered_clauses
 
 WIDTH = 720  # drawing width of the time axis, in SVG units
 LABEL_WIDTH = 340

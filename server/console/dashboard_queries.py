@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
+from server.clauses import ordered_clauses
 from server.console import coverage
 from server.errors import ApiError
 from server.models.clock import today as commonwealth_today
@@ -25,28 +26,9 @@ from server.models.monitoring import MonitoringRun
 from server.models.waivers import Waiver
 from server.waivers import workflow
 
-# The policy's clauses in the order a reader meets them; clauses a newer consent-qa adds come after, sorted.
-CLAUSE_ORDER = ("1.1", "1.3.1", "1.3.2", "1.3.3", "1.3.3-gpc", "equal-access", "2.1", "2.2", "2.5")
-CLAUSE_NAMES = {
-    "1.1": "Privacy policy readable",
-    "1.3.1": "Third-party cookies declared",
-    "1.3.2": "Notice visible",
-    "1.3.3": "Opt-out works",
-    "1.3.3-gpc": "Global Privacy Control honoured",
-    "equal-access": "Same content after opting out",
-    "2.1": "No persistent cookies on Commonwealth domains",
-    "2.2": "Cookie lifetime at most 2 years",
-    "2.5": "No permanent outside cookies",
-}
 # "not-checked": the run could not check the page(s) a pass would vouch for; None: no check reported the clause.
 VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "not-checked": "Not checked", None: "Not checked"}
 HISTORY_DAYS = 365
-
-
-def ordered_clauses(seen):
-    """The clauses to show as columns: the known ones present, in policy order, then any others."""
-    seen = set(seen)
-    return [clause for clause in CLAUSE_ORDER if clause in seen] + sorted(seen - set(CLAUSE_ORDER))
 
 
 def visible_agencies(registry, user, secretariat=None):
