@@ -4,7 +4,10 @@ import html
 import json
 import time
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
+
+from server.clauses import clause_title
 
 COOKIE_COLUMNS = (("name", "Name"), ("domain", "Domain"), ("persistent", "Persistent"),
                   ("lifetime_days", "Lifetime (days)"), ("requested_days", "Asked (days)"),
@@ -68,6 +71,15 @@ def _cell(value) -> str:
     return _e(value)
 
 
+def _readable_instant(iso_instant: str) -> str:
+    """"2026-12-04T11:05:00Z" as a person reads it: "4 December 2026 at 11:05 UTC"."""
+    try:
+        moment = datetime.strptime(iso_instant, "%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        return str(iso_instant)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
 def render_html(data: dict) -> str:
     """A page a webmaster can read: per page the verdicts, reasons, screenshots and cookie table."""
     out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -76,14 +88,14 @@ def render_html(data: dict) -> str:
            f"<p>{data['summary']['pages']} page(s), {data['summary']['failed']} failing finding(s) of "
            f"{data['summary']['findings']}"
            + (f", {data['summary']['waived']} waived" if data["summary"].get("waived") else "")
-           + f". Generated {_e(data['generated'])}.</p>"]
+           + f". Generated {_e(_readable_instant(data['generated']))}.</p>"]
     for page in data["pages"]:
         out.append(f"<section><h2>{_e(page['url'])}</h2>")
         if page.get("error"):
             out.append(f"<p class='fail'>Could not be checked: {_e(page['error'])}</p>")
         out.append("<table><tr><th>Clause</th><th>Verdict</th><th>Reason</th><th>Evidence</th></tr>")
         for finding in (f for f in data["findings"] if f["url"] == page["url"]):
-            clause = finding["clause"] + (" (GPC)" if finding.get("variant") == "gpc" else "")
+            clause = clause_title(finding["clause"]) + (" (GPC)" if finding.get("variant") == "gpc" else "")
             evidence = json.dumps(finding.get("evidence"), indent=1, default=str)[:4000]
             out.append(f"<tr><td>{_e(clause)}</td><td class='{_e(finding['verdict'])}'>{_e(finding['verdict'])}"
                        f"</td><td>{_e(finding['reason'])}</td><td><details><summary>show</summary>"

@@ -1,6 +1,7 @@
 """The three reports from findings: JSON shape, escaped HTML with screenshots, JUnit that parses."""
 
 import json
+from datetime import datetime
 import xml.etree.ElementTree as ET
 
 from extension.report import write_reports
@@ -56,3 +57,14 @@ def test_junit_has_a_case_per_finding_and_page_errors(tmp_path):
     assert cases[1].find("failure").get("message") == "Cookie <b> lasts 3 years & more."
     assert cases[2].find("error").get("message") == "unreachable"
     assert suite.get("failures") == "1" and suite.get("errors") == "1"
+
+
+def test_html_names_each_clause_by_what_it_asks_and_gives_a_readable_time(tmp_path):
+    page = write_reports(tmp_path, pages(), findings(), {"agency": "dor"})["html"].read_text()
+    generated = json.loads((tmp_path / "report.json").read_text())["generated"]
+
+    assert "<td>2.2 Cookie lifetime at most 2 years</td>" in page
+    assert "<td>1.3.2 Notice visible</td>" in page
+    assert generated not in page  # the JSON keeps the ISO instant; the page says it as a person would
+    day = datetime.strptime(generated, "%Y-%m-%dT%H:%M:%SZ")
+    assert f"Generated {day.day} {day:%B %Y} at {day:%H:%M} UTC." in page
