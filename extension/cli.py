@@ -77,13 +77,22 @@ def resolved_by_browser(browser_args: list) -> bool:
     return any(arg.startswith("--host-resolver-rules") for arg in browser_args)
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect answer means the page is there; where it leads is for the journey to judge, never fetched here."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def check_reachable(url: str) -> None:
     """Fail fast with a clear message when a page cannot be loaded at all."""
     request = urllib.request.Request(url, headers={"User-Agent": "consent-qa (reachability check)"})
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT):
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=FETCH_TIMEOUT):
             return
     except urllib.error.HTTPError as e:
+        if 300 <= e.code < 400:
+            return
         raise UsageError(f"page unreachable: {url} answers HTTP {e.code}") from e
     except (urllib.error.URLError, OSError) as e:
         raise UsageError(f"page unreachable: {url} ({getattr(e, 'reason', e)})") from e

@@ -6,6 +6,7 @@ stored. The hostile site leaves by a redirect, by script after load, or through 
 next; its plain pages stay home, so the same site shows a well-behaved page still works.
 """
 
+import socket
 import threading
 from urllib.parse import urlsplit
 
@@ -46,10 +47,22 @@ def secret_app():
     return app
 
 
-def hostile_app(secret_url):
+def closed_port():
+    """A loopback port nothing listens on (an internal service that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def hostile_app(secret_url, closed_url):
     """The agency's site: /plain stays home; /redirect, /script and /next each end up at secret_url."""
     app = Flask("hostile")
     target = f"{secret_url}/admin?token=abc"
+
+    @app.get("/redirect-closed")
+    def to_closed():
+        # Where nothing answers: the failure must still name the place, not call the agency's page unreachable.
+        return redirect(f"{closed_url}/admin", 302)
 
     @app.get("/plain")
     def plain():
@@ -90,7 +103,8 @@ class OffsiteSites:
 
     def __init__(self):
         self.secret = AppServer(secret_app(), quiet=True)
-        self.hostile = AppServer(hostile_app(self.secret.url), quiet=True)
+        self.closed_url = f"http://127.0.0.1:{closed_port()}"
+        self.hostile = AppServer(hostile_app(self.secret.url, self.closed_url), quiet=True)
 
     def start(self):
         self.secret.start()

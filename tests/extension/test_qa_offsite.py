@@ -57,6 +57,16 @@ def test_a_page_sent_elsewhere_is_a_failure_naming_where_and_nothing_of_it_is_ke
     assert f"consent-qa: error: {hostile}/script: {went}" in err
 
 
+def test_a_redirect_to_an_internal_port_that_is_down_names_where_it_went(sites, fx_server, tmp_path):
+    url = f"{sites.hostile.url}/redirect-closed"
+
+    code = main(["check", url, "--agency", "fx", "--service", fx_server, "--report-dir", str(tmp_path)])
+
+    assert code == 2
+    [page] = json.loads((tmp_path / "report.json").read_text())["pages"]
+    assert page["error"].startswith(f"went to {sites.closed_url} (a loopback address), off the agency's origins")
+
+
 def test_a_link_off_the_agency_origins_is_never_opened(sites, qa_browser):
     allowed = allowed_for(f"{sites.hostile.url}/next", {"origins": [sites.hostile.url]})
     before = sites.secret_hits
