@@ -9,6 +9,7 @@ come from a DevTools isolated world (extension/page_world.py). No DOM event of t
 import json
 import weakref
 
+from selenium.common.exceptions import NoSuchWindowException
 from selenium.common.exceptions import WebDriverException
 
 from extension.chromium import RECORD_PAGE
@@ -43,7 +44,10 @@ def ask_worker(driver, op: str, **params) -> dict:
     """Ask the service worker from record.html, then come back to the page under test."""
     page = driver.current_window_handle
     try:
-        driver.switch_to.window(record_window(driver))
+        try:
+            driver.switch_to.window(_record_windows.get(driver) or record_window(driver))
+        except NoSuchWindowException:
+            driver.switch_to.window(record_window(driver))  # closed by someone: open it again
         try:
             result = driver.execute_async_script(injected("ask_worker.js"), {"op": op, **params})
         finally:

@@ -55,19 +55,30 @@ def _evaluate(driver, context: int, expression: str):
     return answer["result"].get("value")
 
 
+def _ask_once(driver, call: str):
+    """The world of the current document (made, and the agent installed, if new), and call's value in it."""
+    frame_id = driver.current_window_handle  # chromedriver's handle is the tab's target id: its top frame's id
+    context = cdp(driver, "Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD})
+    result = _evaluate(driver, context["executionContextId"], call)
+    if result == NOT_INSTALLED:
+        _evaluate(driver, context["executionContextId"], agent_source())
+        result = _evaluate(driver, context["executionContextId"], call)
+    return result
+
+
 def ask_page_world(driver, op: str, **params) -> dict:
     """Ask the measuring code in the page's isolated world (facts, dom, opt-out-control, next-link, focus...)."""
     call = (f"globalThis.consentQaPage ? globalThis.consentQaPage.handle({json.dumps({'op': op, **params})})"
             f" : {json.dumps(NOT_INSTALLED)}")
-    try:
-        frame_id = driver.current_window_handle  # chromedriver's handle is the tab's target id: its top frame's id
-        context = cdp(driver, "Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD})
-        result = _evaluate(driver, context["executionContextId"], call)
-        if result == NOT_INSTALLED:
-            _evaluate(driver, context["executionContextId"], agent_source())
-            result = _evaluate(driver, context["executionContextId"], call)
-    except WebDriverException as e:
-        raise PageWorldError(f"{op}: {(e.msg or str(e)).splitlines()[0]}") from e
+    for attempt in (1, 2):
+        try:
+            result = _ask_once(driver, call)
+            break
+        except WebDriverException as e:
+            # The document went away between two commands (the page navigated): once more, in the new one.
+            if attempt == 1 and "execution context" in str(e):
+                continue
+            raise PageWorldError(f"{op}: {(e.msg or str(e)).splitlines()[0]}") from e
     if not isinstance(result, dict) or "error" in result:
         raise PageWorldError(f"{op}: {json.dumps(result)[:200]}")
     return result
