@@ -18,6 +18,7 @@ from databases import upgraded_sqlite  # noqa: F401
 from pypdf import PdfReader
 from test_dashboard import matrix_rows
 
+from server.auth import accounts
 from server.db import session_for
 from server.models.monitoring import MonitoredPage
 from server.models.monitoring import MonitoringRun
@@ -55,6 +56,8 @@ def world(request, tmp_path_factory):
                                           checked_at=NOW, error="timed out after 60 s"))
         partly.pages_total, partly.pages_failed = 2, 1
         made.partly_run = partly.id
+        # An ISO who sees only the agency whose site is down: their dashboard holds nothing but that.
+        made.tokens["dora"] = accounts.create_token(db, accounts.add_user(db, "dora", ("iso",), (DOWN,)))[1]
         db.commit()
     yield made
     made.close()
@@ -77,6 +80,14 @@ def test_the_matrix_shows_not_checked_for_a_run_that_checked_nothing_or_half(wor
     assert rows["Office of Elder Affairs"]["2.2"] == "Fail"
     page = read(world.get("/console/", **HTML))
     assert "No agency has been checked yet" not in page.get_text()
+
+
+def test_a_dashboard_of_only_an_agency_never_checked_says_not_checked_not_no_agency_checked(world):
+    response = world.get("/console/", who="dora", **HTML)
+    rows, _classes = matrix_rows(response)
+    assert list(rows) == [DOWN_NAME]
+    assert rows[DOWN_NAME]["2.2"] == "Not checked" and "no page could be checked" in rows[DOWN_NAME]["Last checked"]
+    assert "No agency has been checked yet" not in read(response).get_text()
 
 
 def test_the_agency_page_and_its_chart_never_show_a_pass_for_a_run_that_checked_nothing(world):
