@@ -2,9 +2,9 @@
 
 from server import auth
 from server import db
-from server import waivers
 from server.blueprints import waivers as public_waivers
 from server.console import api_waivers
+from server.waivers import lead_days
 
 SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"
 OPENAPI_SCHEMAS = api_waivers.OPENAPI_SCHEMAS
@@ -16,6 +16,6 @@ def init_app(app):
     if app.config.get(SCHEMA_CHECK_KEY, True):
         db.check_schema(app)
     auth.init_app(app)
-    waivers.init_app(app)
+    lead_days.init_app(app)
     app.register_blueprint(public_waivers.bp)
     app.register_blueprint(api_waivers.bp)
