@@ -1,4 +1,5 @@
-"""A cap on slow staff work (equal-access) shared by every gunicorn worker, so visitors always find a free worker.
+"""A cap on slow staff work (equal-access checks, PDF statements) shared by every gunicorn worker, so visitors
+always find a free worker.
 
 Each slot is a file in the instance's runtime folder; a request holds one with a non-blocking exclusive
 flock for as long as it runs. The kernel drops the lock when the holder closes it or dies, so a killed

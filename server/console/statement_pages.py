@@ -19,6 +19,8 @@ from wtforms import validators
 from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
+from server.capacity import NoSlotFree
+from server.capacity import get_pool
 from server.console import statement as statements
 from server.console.forms_base import ConsoleForm
 from server.db import get_session
@@ -27,6 +29,8 @@ from server.models.clock import commonwealth_day
 from server.registry import get_registry
 
 bp = Blueprint("statements", __name__, url_prefix="/console")
+# About how long the longest statement (ten years) takes to render here: by then a slot is likely free.
+PDF_RETRY_SECONDS = 5
 STYLESHEETS = ("console.css", "console_dashboard.css")
 
 
@@ -81,6 +85,17 @@ def show(agency_id):
 @requires(*READERS)
 def pdf(agency_id):
     """The same statement as a PDF (WeasyPrint), for filing and for a wet or digital signature."""
+    # Seconds of queries and CPU for a long period: it takes a slot of slow staff work (server/capacity.py),
+    # so one worker always serves visitors; beyond the cap, 503 at once.
+    try:
+        with get_pool().slot():
+            return _pdf(agency_id)
+    except NoSlotFree:
+        return _busy()
+
+
+def _pdf(agency_id):
+    """Build, render and answer the PDF (inside the caller's slot)."""
     _user, statement = _statement(agency_id, request.args)
     # Inlined: WeasyPrint then fetches nothing (no request back to this service, no outside address).
     styles = "\n".join(Path(current_app.static_folder, name).read_text(encoding="utf-8") for name in STYLESHEETS)
@@ -89,6 +104,16 @@ def pdf(agency_id):
     name = f"statement-{agency_id}-{statement.period_from.isoformat()}-{statement.period_to.isoformat()}.pdf"
     return Response(HTML(string=html).write_pdf(), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _busy():
+    """503 at once with Retry-After, as equal-access answers: a waiting PDF would hold a worker visitors need."""
+    error = ApiError(503, "busy", "The most slow requests that may run at once are running (PDF statements, "
+                                  "equal-access checks); try again in a few seconds.")
+    response = Response(render_template("console/dashboard_error.html", error=error), status=503)
+    response.headers["Retry-After"] = str(PDF_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # Like every console form, its Origin must be the service's (server/auth/origin.py): console pages answer
