@@ -1,5 +1,6 @@
 """`CONSENT_BIND=127.0.0.1:PORT make run` gives a fully working demo on that port: the printed URL, the demo
-agency's links, equal-access with a staff token, and consent-qa passing on the demo's own pages."""
+agency's links, equal-access with a staff token, consent-qa passing on the demo's own pages, and the monitoring
+worker's first run of the demo checked and passing, with a log a newcomer can read."""
 
 import json
 import os
@@ -12,6 +13,11 @@ from pathlib import Path
 
 import pytest
 from gunicorn_server import free_port
+from sqlalchemy import select
+
+from server.db.session import make_engine
+from server.db.session import normalise_url
+from server.models.monitoring import MonitoringRun
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -91,3 +97,42 @@ def test_consent_qa_passes_on_its_own_pages(make_run):
     report = json.loads((folder / "qa" / "report.json").read_text())
     failed = [(f["clause"], f["reason"]) for f in report["findings"] if f["verdict"] == "fail"]
     assert failed == [] and done.returncode == 0, (failed, done.stdout[-2000:], done.stderr[-2000:])
+
+
+def first_run(database_url, log_path, timeout=240):
+    """The demo's first monitoring run once it has finished (the worker starts it as soon as the service answers)."""
+    engine = make_engine(normalise_url(database_url))
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                run = connection.execute(select(MonitoringRun.state, MonitoringRun.pages_total,
+                                                MonitoringRun.pages_failed, MonitoringRun.verdicts)
+                                         .where(MonitoringRun.agency_id == "demo")).first()
+            if run is not None and run.state == "done":
+                return run
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    raise AssertionError(f"no finished run of the demo:\n{log_path.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.mark.browser
+def test_the_first_run_of_the_demo_is_checked_and_passing(make_run):
+    """Every demo page checked (not "not checked") and every clause passing, from the package's own autoconsent."""
+    _, env, log_path, _ = make_run
+    run = first_run(env["CONSENT_DATABASE_URL"], log_path)
+    output = log_path.read_text(errors="replace")
+    assert run.pages_total >= 1 and run.pages_failed == 0, output[-3000:]
+    assert run.verdicts and set(run.verdicts.values()) == {"pass"}, run.verdicts
+    assert "not checked" not in output and "Traceback" not in output, output[-3000:]
+
+
+def test_the_log_says_each_thing_once(make_run):
+    """One demo-key line (the service's start), none of Alembic's chatter, and where gunicorn listens, unmasked."""
+    url, _, log_path, _ = make_run
+    output = log_path.read_text(errors="replace")
+    assert output.count("generated a random signing key") == 1, output[-3000:]
+    assert "Context impl" not in output and "non-transactional DDL" not in output
+    assert "weasyprint.progress" not in output
+    assert f"Listening at: {url} (" in output
