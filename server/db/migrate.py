@@ -18,9 +18,9 @@ from server.db.session import make_engine
 from server.db.session import normalise_url
 
 log = logging.getLogger("server")
-# Alembic says "Context impl …" and "Will assume … DDL" in every process that checks the schema: our own lines say
-# what happened (created, upgraded, behind); its warnings still show.
-logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+# Alembic says "Context impl …", "Will assume … DDL" and "setup plugin …" in every process that checks the schema:
+# our own lines say what happened (created, upgraded, behind); its warnings still show.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 UPGRADE_COMMAND = "consent-service db upgrade"
 
