@@ -7,6 +7,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from server.auth import throttle
 from server.auth.decorators import requires
 from server.auth.forms import SignInForm
 from server.auth.forms import SignOutForm
@@ -55,6 +56,8 @@ def login():
     except SignInRefused as refusal:
         status = 429 if refusal.locked else 401
         return render_template("console/login.html", form=form, problem=str(refusal)), status
+    except throttle.Unavailable as outage:
+        return render_template("console/login.html", form=form, problem=str(outage)), 503
     return redirect(_safe_next(form.next.data), code=303)
 
 

@@ -4,6 +4,7 @@ client where they signed in before. On SQLite and PostgreSQL, with the real argo
 
 import datetime
 import re
+import socket
 import threading
 from pathlib import Path
 
@@ -113,7 +114,8 @@ def test_one_client_is_locked_out_of_a_name_after_five_failures(console_app, sta
     assert hasher.verifications == MAX_FAILED_SIGN_INS
 
 
-def test_one_address_trying_many_names_is_throttled(console_app, hasher):
+def test_one_address_trying_many_names_is_throttled(console_app, hasher, caplog):
+    caplog.set_level("DEBUG")
     sprayer = Browser(console_app, "10.4.0.1")
     for number in range(20):
         assert sprayer.sign_in(f"someone-{number}", WRONG).status_code == 401
@@ -122,6 +124,8 @@ def test_one_address_trying_many_names_is_throttled(console_app, hasher):
     assert hasher.verifications == 20
     # Another address is not held back by it.
     assert Browser(console_app, "10.4.0.2").sign_in("someone-else", WRONG).status_code == 401
+    # No address is logged.
+    assert "10.4.0" not in caplog.text
 
 
 def test_one_name_tried_from_many_addresses_is_throttled(console_app, hasher):
@@ -167,3 +171,18 @@ def test_the_throttle_lives_in_the_queues_redis_and_holds_no_address_or_name(age
         assert clear not in stored
     for app in (first, second):
         app.extensions["database"].kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sign_in_with_its_redis_unreachable_is_a_503_saying_so(agencies_dir, database_url, monkeypatch):
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("CONSENT_QUEUE_URL", f"redis://127.0.0.1:{closed_port}/0")
+    app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": CONSOLE_KEYS, "DEMO": True,
+                      "DATABASE_URL": database_url})
+    Staff(app).add("ada", "reviewer", password=PASSWORD)
+    response = Browser(app, "10.7.0.1").sign_in("ada")
+    assert response.status_code == 503
+    assert "Sign-in is unavailable for a moment" in response.get_data(as_text=True)
+    app.extensions["database"].kw["bind"].dispose()
