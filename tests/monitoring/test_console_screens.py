@@ -164,3 +164,13 @@ def test_the_sign_in_form_s_fields_are_equally_wide(person):
         person.open("/console/login")
         name, password = box(person.driver, "#name"), box(person.driver, "#password")
         assert name["width"] == password["width"] and name["right"] <= width, (width, name, password)
+
+
+def test_on_a_phone_the_waivers_list_is_one_card_per_waiver_with_words_unbroken(person, site):
+    signed_in_at(person, 390)
+    person.open("/console/waivers")
+    cells = person.driver.execute_script(
+        "return [...document.querySelectorAll('table tbody td')].map(td => [td.getBoundingClientRect().height,"
+        " parseFloat(getComputedStyle(td).lineHeight), getComputedStyle(td, '::before').content]);")
+    assert cells and all(height < 2 * line + 12 for height, line, _label in cells), cells
+    assert [label for _height, _line, label in cells][:2] == ['"Agency: "', '"Clauses: "'], cells
