@@ -22,11 +22,13 @@ MISSING = ["agency", "clauses", "scope_kind", "purpose", "why_not_comply", "priv
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory, upgraded_sqlite):
-    """The console on SQLite with a requester and a member of staff who reviews, counsels and approves."""
+    """The console on SQLite with a requester, a member of staff who reviews, counsels and approves, and two more."""
     url = new_sqlite_url(tmp_path_factory.mktemp("pages-db"), upgraded_sqlite)
     server = ConsoleServer(tmp_path_factory.mktemp("pages-agencies"), url)
     server.add_staff("rita", "requester")
     server.add_staff("vera", "reviewer", "counsel", "approver")
+    server.add_staff("cole", "counsel")
+    server.add_staff("abe", "approver")
     yield server
     server.stop()
 
@@ -97,7 +99,7 @@ def test_list_waiver_page_steps_and_refusals_pass_axe(person, console):
     person.sign_out()
     assert_axe_clean(person, "sign-in page")
 
-    # Three roles at once: each step's form appears only when its turn comes, ids never clash.
+    # Three roles at once: each step's form appears only when its turn comes, and only one step is theirs.
     person.sign_in("vera").open(page)
     assert [b.get_attribute("data-step") for b in person.driver.find_elements(By.CSS_SELECTOR, "[data-step]")] \
         == ["recommend"]
@@ -105,7 +107,13 @@ def test_list_waiver_page_steps_and_refusals_pass_axe(person, console):
     assert "Choose grant or deny." in person.text_of("#recommend-recommendation-error")
     assert_axe_clean(person, "step refused")
     person.take_step(page, "Recommend", "recommend-recommendation-0", "recommend-notes", "Fine.")
+    # Separation of duties: having recommended, vera is offered neither the legal review nor the decision.
+    assert person.driver.find_elements(By.CSS_SELECTOR, "[data-step]") == []
+    person.sign_out()
+    person.sign_in("cole").open(page)
     person.take_step(page, "Record the legal review", None, "legal-review-analysis", "Lawful.")
+    person.sign_out()
+    person.sign_in("abe").open(page)
     assert [b.get_attribute("data-step") for b in person.driver.find_elements(By.CSS_SELECTOR, "[data-step]")] \
         == ["decide"]
     assert_axe_clean(person, "waiver page (approver: decide)")
