@@ -85,10 +85,10 @@ def show(agency_id):
 @requires(*READERS)
 def pdf(agency_id):
     """The same statement as a PDF (WeasyPrint), for filing and for a wet or digital signature."""
-    # Seconds of queries and CPU for a long period: it takes a slot of slow staff work (server/capacity.py),
-    # so one worker always serves visitors; beyond the cap, 503 at once.
+    # Seconds of queries and CPU for a long period: it takes a slot of slow staff work (server/capacity.py), so
+    # one worker always serves visitors, and at most cores - 1 PDFs render at once; beyond that, 503 at once.
     try:
-        with get_pool().slot():
+        with get_pool().slot(cpu_bound=True):
             return _pdf(agency_id)
     except NoSlotFree:
         return _busy()
