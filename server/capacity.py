@@ -62,8 +62,8 @@ class SlotPool:
 
 
 def cpu_slots(slots):
-    """How many slots CPU-bound work may hold at once: one core is always left for visitors."""
-    return max(0, min(slots, len(os.sched_getaffinity(0)) - 1))
+    """How many slots CPU-bound work may hold at once: one core left for visitors (a one-core machine still gets 1)."""
+    return min(slots, max(1, len(os.sched_getaffinity(0)) - 1))
 
 
 def init_app(app):
