@@ -45,7 +45,7 @@ pango:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
-# Debian's nginx and its headers-more module, for the tests of the export and of the README's proxy example.
+# Debian's nginx and its headers-more module, for the tests of the export and of docs/deployment.md's proxy example.
 nginx: $(STAMP)
 	@$(PY) -c 'import sys; sys.path.insert(0, "bench"); import nginx; nginx.ensure_nginx()'
 

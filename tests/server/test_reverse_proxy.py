@@ -1,5 +1,5 @@
-"""The README's nginx example, run for real in front of real gunicorn: responses gunicorn makes itself (414)
-gain the security headers, and the service's own headers (its per-response CSP) pass through untouched."""
+"""The nginx example of docs/deployment.md, run for real in front of real gunicorn: responses gunicorn makes
+itself (414) gain the security headers, and the service's own headers (its per-response CSP) pass through untouched."""
 
 import http.client
 import re
@@ -17,9 +17,9 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def readme_nginx_block(upstream_port, listen_port):
-    """The README's example, with a plain loopback listener instead of TLS (no certificate here)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```nginx\n(.*?)```", readme, re.S).group(1)
+    """docs/deployment.md's example, with a plain loopback listener instead of TLS (no certificate here)."""
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    block = re.search(r"```nginx\n(.*?)```", deployment, re.S).group(1)
     lines = [line[2:] if line.startswith("  ") else line for line in block.splitlines()]
     lines = [line for line in lines if "ssl_certificate" not in line and "http2 on" not in line
              and not line.startswith("server { listen 80;")]
@@ -29,7 +29,7 @@ def readme_nginx_block(upstream_port, listen_port):
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
-    """gunicorn (the service's settings, demo on) behind the README's nginx; yields nginx's port."""
+    """gunicorn (the service's settings, demo on) behind the documented nginx; yields nginx's port."""
     folder = tmp_path_factory.mktemp("proxy")
     service = started_gunicorn(folder)
     port = free_port()
