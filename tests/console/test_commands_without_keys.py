@@ -83,7 +83,8 @@ def test_export_needs_no_signing_key(run, tmp_path, repo_root):
     assert (tmp_path / "out" / "current" / "public" / "v1" / "dor" / "banner.js").is_file()
 
 
-@pytest.mark.parametrize("args", [("db", "upgrade"), ("users", "add", "ada", "--role", "qa"), ("tokens", "list", "ada")])
+@pytest.mark.parametrize("args", [("db", "upgrade"), ("users", "add", "ada", "--role", "qa"),
+                                  ("tokens", "list", "ada")])
 def test_a_database_that_cannot_be_reached_is_one_line(run, args):
     line = one_line_failure(run(*args, CONSENT_DATABASE_URL="postgresql://nobody:secret@127.0.0.1:9/none"))
     assert "the console database postgresql+psycopg://nobody:***@127.0.0.1:9/none cannot be reached" in line
