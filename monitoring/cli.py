@@ -84,8 +84,10 @@ def worker_command(threads, remote_urls):
     mask_handlers()
     # Selenium's HTTP client retries a chromedriver that Ctrl-C has already stopped: a screen of noise at exit.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
-    # WeasyPrint narrates every stylesheet it parses at INFO (the console's PDF styles, loaded with the app).
+    # WeasyPrint narrates every stylesheet it parses at INFO (the console's PDF styles, loaded with the app), and
+    # Alembic its plugins as it is imported: their warnings are enough.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from extension.chromium import warn_if_unsandboxed
 
     warn_if_unsandboxed()

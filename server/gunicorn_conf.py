@@ -19,8 +19,10 @@ from server.logging_privacy import mask_handlers
 
 logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
 mask_handlers()
-# WeasyPrint narrates every stylesheet it parses at INFO (each statement PDF): its warnings are enough.
+# WeasyPrint narrates every stylesheet it parses at INFO (each statement PDF), and Alembic its plugins as it is
+# imported (before server/db/migrate.py can quiet it): their warnings are enough.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 # A demo key made here is inherited by every forked worker, so a token
 # issued by one worker verifies on all of them.
