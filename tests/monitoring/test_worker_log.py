@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MonitoredSite
-from databases import new_sqlite_url
 from sqlalchemy import select
 
 from server.db import session_for
@@ -29,19 +27,20 @@ def closed_port():
 
 
 @pytest.fixture
-def site_down(tmp_path, upgraded_sqlite):
-    """The mx agency with one monitored page on an origin of its that does not answer."""
-    (tmp_path / "site").mkdir()
-    site = MonitoredSite(tmp_path / "site", new_sqlite_url(tmp_path, upgraded_sqlite), ["/mx/1/"])
+def site_down(mx_site_sqlite):
+    """The mx agency (this module's own site and database) with one monitored page on an origin of its that is down.
+
+    Only the worker reads the rewritten file: the in-process site keeps serving the banner as before.
+    """
+    site = mx_site_sqlite
     down = f"http://127.0.0.1:{closed_port()}"
     agency_file = site.agencies_dir / "mx.toml"
     text = agency_file.read_text()
     text = text.replace(f'origins = ["{site.url}"]', f'origins = ["{site.url}", "{down}"]')
-    text = text.replace('pages = ["/mx/1/"]', f'pages = ["{down}/services"]')
+    text = text.replace('pages = ["/mx/1/", "/mx/2/"]', f'pages = ["{down}/services"]')
+    assert down in text and "/mx/1/" not in text.split("[monitoring]")[1]
     agency_file.write_text(text)
-    yield site, f"{down}/services"
-    site.stop()
-    site.app.extensions["database"].kw["bind"].dispose()
+    return site, f"{down}/services"
 
 
 def test_each_failed_attempt_is_one_line_naming_the_page_and_the_reason(site_down, tmp_path):
