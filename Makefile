@@ -52,7 +52,7 @@ nginx: $(STAMP)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
-# consent-qa's other-banner support: DuckDuckGo's autoconsent (its committed copy in extension/addon/autoconsent/
+# consent-qa's other-banner support: DuckDuckGo's autoconsent (its committed copy in extension/addon/vendor/autoconsent/
 # ships in the package; `make autoconsent` rebuilds it, a test checks it) and the banner libraries the fixture
 # pages are built from. Pinned; no install scripts needed.
 QA_NPM := .cache/npm/node_modules/@duckduckgo/autoconsent/package.json

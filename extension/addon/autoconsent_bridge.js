@@ -1,7 +1,7 @@
 /**
  * consent-qa recorder, page world, top frame: the host DuckDuckGo's autoconsent talks to.
  *
- * autoconsent (MPL-2.0, copied from its npm package into addon/autoconsent/ at launch, see
+ * autoconsent (MPL-2.0, its pinned build committed in addon/vendor/autoconsent/, see
  * extension/platforms/autoconsent.py) recognises 200+ consent platforms from its rules. Here it only
  * detects: it never acts by itself (autoAction null), never pre-hides a banner (QA must see what a
  * visitor sees) and never merely hides one (cosmetic rules off: hiding is not an opt-out). The driver

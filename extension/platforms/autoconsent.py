@@ -1,7 +1,8 @@
 """DuckDuckGo's autoconsent (npm, MPL-2.0) in the add-on: its page bundle, its rules, each platform's selectors.
 
-The add-on's copy (addon/autoconsent/, its LICENSE beside it) is committed and ships in the package, so an
-installed consent-qa needs neither npm nor a writable package folder. `make autoconsent` rebuilds it from the
+The add-on's copy (addon/vendor/autoconsent/, its LICENSE beside it: a pinned third-party build, never edited by
+hand) is committed and ships in the package, so an installed consent-qa needs neither npm nor a writable package
+folder. `make autoconsent` rebuilds it from the
 pinned npm package (`python -m extension.platforms.autoconsent`); tests/extension/test_qa_platforms_install.py
 checks that the committed copy is what that package yields.
 """
@@ -19,7 +20,7 @@ from extension.chromium import SetupError
 VERSION = "16.23.0"
 PACKAGE = "@duckduckgo/autoconsent"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TARGET = ADDON_DIR / "autoconsent"
+TARGET = ADDON_DIR / "vendor" / "autoconsent"
 PLATFORMS_FILE = TARGET / "platforms.json"
 # What the add-on loads and what the licence asks to travel with it: every file of the copy.
 FILES = ("autoconsent.js", "rules.js", "platforms.json", "LICENSE", "VERSION")

@@ -26,21 +26,21 @@ def test_install_copies_the_bundle_rules_license_and_each_platforms_selectors(tm
 
 
 def test_committed_copy_is_what_the_pinned_package_yields(tmp_path):
-    """addon/autoconsent/ equals a fresh build from npm's @duckduckgo/autoconsent (else: `make autoconsent`)."""
+    """addon/vendor/autoconsent/ equals a fresh build from npm's @duckduckgo/autoconsent (else: `make autoconsent`)."""
     assert autoconsent.package_dir().is_dir(), f"the npm package is not installed: {autoconsent.INSTALL_HINT}"
     fresh = tmp_path / "autoconsent"
     autoconsent.build_from_package(fresh)
     assert sorted(p.name for p in fresh.iterdir()) == sorted(autoconsent.FILES)
     committed = sorted(p.name for p in autoconsent.TARGET.iterdir())
-    assert committed == sorted(autoconsent.FILES), "extension/addon/autoconsent/ holds other files"
+    assert committed == sorted(autoconsent.FILES), "extension/addon/vendor/autoconsent/ holds other files"
     _, mismatch, errors = filecmp.cmpfiles(fresh, autoconsent.TARGET, autoconsent.FILES, shallow=False)
     assert mismatch == [] and errors == [], f"stale {mismatch + errors}: run `make autoconsent` and commit it"
 
 
 def test_the_committed_copy_is_tracked_by_git(repo_root):
     """Shipped from the checkout's history, not made at launch (it was git-ignored once)."""
-    listed = subprocess.run(["git", "ls-files", "extension/addon/autoconsent"], cwd=repo_root, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = subprocess.run(["git", "ls-files", "extension/addon/vendor/autoconsent"], cwd=repo_root,
+                            capture_output=True, text=True, check=True).stdout.split()
     assert sorted(name.rsplit("/", 1)[1] for name in listed) == sorted(autoconsent.FILES)
 
 

@@ -45,7 +45,7 @@ def outside_env():
 
 
 # What a used checkout holds beside its tracked files: an ignored staging copy, a file nobody added.
-STRAYS = ["extension/addon/autoconsent.tmp/autoconsent.js", "extension/addon/notes.txt",
+STRAYS = ["extension/addon/vendor/autoconsent.tmp/autoconsent.js", "extension/addon/notes.txt",
           "server/templates/draft.html", "consent_banner/locales/xx.json"]
 
 
@@ -103,7 +103,8 @@ def test_untracked_and_ignored_files_never_ship(built):
     assert not set(STRAYS) & in_wheel and not set(STRAYS) & in_sdist
     assert not [name for name in in_wheel if ".tmp/" in name or "__pycache__" in name]
     # The committed autoconsent copy and its licence do ship: consent-qa needs no npm where it is installed.
-    assert {"extension/addon/autoconsent/autoconsent.js", "extension/addon/autoconsent/LICENSE"} <= in_wheel
+    vendored = "extension/addon/vendor/autoconsent"
+    assert {f"{vendored}/autoconsent.js", f"{vendored}/LICENSE"} <= in_wheel
 
 
 def test_installed_wheel_serves_the_demo_from_another_folder(built):
