@@ -8,33 +8,17 @@ the origin the request itself reached (loopback, demo). Over https a POST that n
 refused too, as Flask-WTF did; the per-session CSRF token is still checked after this (server.auth).
 """
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask import request
 
 from server.errors import ApiError
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url):
-    """scheme://host[:port] of a URL, lower-case and without the scheme's default port; None if it has none."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    suffix = f":{port}" if port is not None and port != DEFAULT_PORTS[parts.scheme] else ""
-    return f"{parts.scheme}://{host}{suffix}"
+from server.schemas.validators import origin_of
+from server.security import service_origin
 
 
 def service_origins():
     """The origins a console page of this service may have: the public URL's, and the one this request reached."""
-    own = {origin_of(f"{request.scheme}://{request.host}")}
+    own = {origin_of(service_origin())}
     public = current_app.config.get("PUBLIC_URL")
     if public:
         own.add(origin_of(public))

@@ -1,7 +1,5 @@
 """Agency configuration: every field of DESIGN.md, unknown keys rejected (a typo must not pass silently)."""
 
-from urllib.parse import urlsplit
-
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
@@ -76,14 +74,6 @@ def _monitored_page(value):
     validators.web_url(value)
 
 
-def _origin_of(url):
-    """A page's origin as browsers write it (lower-case host, no default port), to compare with `origins`."""
-    parts = urlsplit(url)
-    port = "" if parts.port in (None, {"http": 80, "https": 443}.get(parts.scheme)) else f":{parts.port}"
-    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
-    return f"{parts.scheme}://{host}{port}"
-
-
 def _schedule(value):
     try:
         schedule_test(value)
@@ -132,7 +122,7 @@ class AgencySchema(Schema):
     def _monitored_pages_on_origins(self, data, **kwargs):
         origins = [origin.rstrip("/") for origin in data.get("origins") or ()]
         for index, page in enumerate((data.get("monitoring") or {}).get("pages", [])):
-            if not page.startswith("/") and _origin_of(page) not in origins:
+            if not page.startswith("/") and validators.origin_of(page) not in origins:
                 raise ValidationError({"monitoring": {"pages": {index: ["must be on one of the agency's origins"]}}})
 
     @validates_schema

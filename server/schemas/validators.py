@@ -61,16 +61,28 @@ def web_url(value):
     _checked_url(value)
 
 
+def origin_of(url):
+    """scheme://host[:port] of a URL as browsers write an origin (lower-case host, no default port, IPv6 in
+    brackets); None for a URL that is not http(s) or cannot be parsed."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    if default_port is None or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + ("" if port in (None, default_port) else f":{port}")
+
+
 def origin(value):
     """scheme://host[:port] and nothing else: origins are compared exactly."""
     parts = _checked_url(value)
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValidationError("must be an origin (scheme://host[:port]) without a path")
     # Browsers send origins lower-case and without a default port; anything else could never match.
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    port = "" if parts.port in (None, default_port) else f":{parts.port}"
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    canonical = f"{parts.scheme}://{host}{port}"
+    canonical = origin_of(value)
     if value.rstrip("/") != canonical:
         raise ValidationError(f"must be written as a browser sends it: {canonical}")
 
