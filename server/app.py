@@ -10,16 +10,16 @@ from server import redirects
 from server import registry
 from server import security
 from server import tokens
-from server.blueprints import api
-from server.blueprints import banner
-from server.blueprints import choices
-from server.blueprints import demo
-from server.blueprints import equal_access
-from server.blueprints import meta
 from server.console import api_staff
 from server.console import pages as console_pages
 from server.errors import register_errors
 from server.openapi import build_spec
+from server.public import api
+from server.public import banner
+from server.public import choices
+from server.public import demo
+from server.public import equal_access
+from server.public import meta
 from server.static_delivery import middleware as static_delivery
 
 log = logging.getLogger("server")

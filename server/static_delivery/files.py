@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from server.blueprints.banner import CODINGS
+from server.public.banner import CODINGS
 
 HEADERS_FILE = "headers.json"
 PUBLIC_DIR = "public"

@@ -5,9 +5,9 @@ from functools import lru_cache
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from server.blueprints.banner import _not_modified as banner_not_modified
-from server.blueprints.banner import negotiate_encoding
 from server.notice import negotiate_lang
+from server.public.banner import _not_modified as banner_not_modified
+from server.public.banner import negotiate_encoding
 
 # Browsers send few distinct Accept-Encoding and Accept-Language values: remember each one's answer.
 CACHE_LIMIT = 256

@@ -11,11 +11,11 @@ from functools import lru_cache
 
 import brotli
 
-from server.blueprints.banner import CODINGS
-from server.blueprints.banner import EXTENSION_KEY as BANNER_KEY
-from server.blueprints.banner import SCRIPT_MIMETYPE
 from server.notice import SUPPORTED_LANGS
 from server.notice import notice_document
+from server.public.banner import CODINGS
+from server.public.banner import EXTENSION_KEY as BANNER_KEY
+from server.public.banner import SCRIPT_MIMETYPE
 from server.registry import REGISTRY_KEY
 from server.schemas.api import NOTICE
 
@@ -55,7 +55,7 @@ class Resource:
 
 @dataclass(frozen=True)
 class Served:
-    """The shape server/blueprints/banner.py keeps per agency, for answers built here (the notice)."""
+    """The shape server/public/banner.py keeps per agency, for answers built here (the notice)."""
 
     bodies: dict
     headers: dict

@@ -7,7 +7,7 @@ import hashlib
 import brotli
 import pytest
 
-from server.blueprints.banner import EXTENSION_KEY
+from server.public.banner import EXTENSION_KEY
 
 BANNER = "/v1/demo/banner.js"
 
