@@ -14,8 +14,8 @@ from monitoring.check import CheckFailed
 from monitoring.record import record_page
 from server.monitoring.screenshots import remove_expired
 from server.db import session_for
-from server.models.clock import today
-from server.models.clock import utcnow
+from server.db.clock import today
+from server.db.clock import utcnow
 from server.monitoring.schedule import schedule_test
 from server.notice import DEFAULT_LANG
 from server.notice import notice_document

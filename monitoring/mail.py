@@ -17,13 +17,13 @@ from sqlalchemy import update
 
 from monitoring import smtp
 from monitoring import unchecked
-from server.models.clock import iso_instant
-from server.models.clock import utcnow
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import Regression
-from server.models.monitoring import UncheckedPage
+from server.db.clock import iso_instant
+from server.db.clock import utcnow
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import Regression
+from server.monitoring.models import UncheckedPage
 
 log = logging.getLogger("monitoring")
 EVIDENCE_CHARS = 1500

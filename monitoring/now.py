@@ -7,7 +7,7 @@ from monitoring import engine
 from monitoring import runs
 from monitoring.check import CheckFailed
 from server.db import session_for
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import MonitoringRun
 
 
 def check_with_retries(app, settings, checker, page_id):

@@ -7,10 +7,10 @@ from sqlalchemy import update
 
 from monitoring.runs import holds
 from server.monitoring.screenshots import screenshot_rows
-from server.models.clock import utcnow
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import Regression
+from server.db.clock import utcnow
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import Regression
 
 GPC_SUFFIX = "-gpc"
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from server.models.clock import utcnow
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
+from server.db.clock import utcnow
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
 
 # The worst verdict a clause had on any page of the run is the run's verdict for it.
 SEVERITY = {"pass": 0, "waived": 1, "fail": 2}

@@ -7,11 +7,11 @@ after UNCHECKED_RUNS failed runs in a row it gets a row here, which the dashboar
 from sqlalchemy import select
 from sqlalchemy import update
 
-from server.models.clock import utcnow
-from server.models.monitoring import UNCHECKED_RUNS
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import UncheckedPage
+from server.db.clock import utcnow
+from server.monitoring.models import UNCHECKED_RUNS
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import UncheckedPage
 
 
 def recent_states(db, agency_id, url, limit=UNCHECKED_RUNS):

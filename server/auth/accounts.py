@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from server.auth.passwords import hash_password
 from server.db.session import make_engine
 from server.db.session import normalise_url
-from server.models.accounts import ROLES
-from server.models.accounts import ApiToken
-from server.models.accounts import User
-from server.models.accounts import UserAgency
-from server.models.accounts import UserRole
-from server.models.clock import utcnow
+from server.auth.models import ROLES
+from server.auth.models import ApiToken
+from server.auth.models import User
+from server.auth.models import UserAgency
+from server.auth.models import UserRole
+from server.db.clock import utcnow
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 TOKEN_PREFIX = "cst_"

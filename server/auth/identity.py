@@ -16,8 +16,8 @@ from server.auth.accounts import find_user
 from server.auth.accounts import user_for_token
 from server.auth.passwords import verify_password
 from server.db import get_session
-from server.models.accounts import User
-from server.models.clock import utcnow
+from server.auth.models import User
+from server.db.clock import utcnow
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)

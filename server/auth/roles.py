@@ -1,6 +1,6 @@
 """The staff roles of DESIGN.md, after policy section 3 and its "Roles and Responsibilities"."""
 
-from server.models.accounts import ROLES
+from server.auth.models import ROLES
 
 ADMIN = "admin"
 QA = "qa"

@@ -32,9 +32,9 @@ from server.errors import ApiError
 from server.monitoring.screenshots import screenshot_bytes
 from server.monitoring.settings import settings_for
 from server.auth.decorators import require_agency
-from server.models.clock import utcnow
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import Screenshot
+from server.db.clock import utcnow
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import Screenshot
 from server.registry import get_registry
 
 bp = Blueprint("dashboard", __name__, url_prefix="/console")

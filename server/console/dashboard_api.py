@@ -18,7 +18,7 @@ from server.console.dashboard_api_openapi import SHOW_RUN
 from server.console.dashboard_filters import matrix_filters
 from server.db import get_session
 from server.errors import ApiError
-from server.models.clock import iso_instant
+from server.db.clock import iso_instant
 from server.openapi import documented
 from server.registry import get_registry
 

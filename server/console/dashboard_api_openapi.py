@@ -5,7 +5,7 @@ from marshmallow import fields
 
 from server.clauses import CLAUSE_NAMES
 from server.console.coverage import NOT_CHECKED
-from server.models.monitoring import VERDICTS
+from server.monitoring.models import VERDICTS
 from server.openapi import errors
 from server.openapi import ok
 

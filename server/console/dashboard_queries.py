@@ -19,11 +19,11 @@ from server.auth.decorators import require_agency
 from server.clauses import ordered_clauses
 from server.console import coverage
 from server.errors import ApiError
-from server.models.clock import today as commonwealth_today
-from server.models.clock import utcnow
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.waivers import Waiver
+from server.db.clock import today as commonwealth_today
+from server.db.clock import utcnow
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.waivers.models import Waiver
 from server.waivers import workflow
 
 # "not-checked": the run could not check the page(s) a pass would vouch for; None: no check reported the clause.

@@ -5,10 +5,10 @@ Written by the monitoring worker (monitoring/mail.py, monitoring/unchecked.py); 
 
 from sqlalchemy import select
 
-from server.models.clock import iso_instant
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import Regression
-from server.models.monitoring import UncheckedPage
+from server.db.clock import iso_instant
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import Regression
+from server.monitoring.models import UncheckedPage
 
 
 def _instant(value):

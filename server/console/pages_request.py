@@ -14,7 +14,7 @@ from server.console.forms_waivers import WaiverRequestForm
 from server.console.forms_waivers import agency_choices
 from server.db import get_session
 from server.errors import ApiError
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 from server.waivers import workflow
 from server.waivers.requests import missing_fields
 from server.waivers.rules import earliest_start

@@ -18,14 +18,14 @@ from server.console import dashboard_queries as queries
 from server.console.coverage import coverage
 from server.console.dashboard_chart import bands
 from server.errors import ApiError
-from server.models.clock import commonwealth_day
-from server.models.clock import commonwealth_midnight
-from server.models.clock import today as commonwealth_today
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import StatementSignature
-from server.models.waivers import Waiver
+from server.db.clock import commonwealth_day
+from server.db.clock import commonwealth_midnight
+from server.db.clock import today as commonwealth_today
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import StatementSignature
+from server.waivers.models import Waiver
 from server.waivers import workflow
 
 DEFAULT_DAYS = 90

@@ -25,7 +25,7 @@ from server.console import statement as statements
 from server.console.forms_base import ConsoleForm
 from server.db import get_session
 from server.errors import ApiError
-from server.models.clock import commonwealth_day
+from server.db.clock import commonwealth_day
 from server.registry import get_registry
 
 bp = Blueprint("statements", __name__, url_prefix="/console")

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy import select
 
-from server.models.clock import utcnow
-from server.models.monitoring import Screenshot
+from server.db.clock import utcnow
+from server.monitoring.models import Screenshot
 
 # consent-qa's names for its two screenshots, and the names a reader of the console understands.
 LABELS = {"before": "fresh", "after": "opted-out"}

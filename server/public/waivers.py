@@ -5,7 +5,7 @@ from flask import jsonify
 
 from server.console.api_waivers_openapi import PUBLIC_WAIVERS
 from server.db import get_session
-from server.models.clock import today
+from server.db.clock import today
 from server.openapi import documented
 from server.registry import get_agency_or_404
 from server.waivers.serialise import public_view

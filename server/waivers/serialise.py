@@ -1,6 +1,6 @@
 """Waivers as JSON: everything for staff, scope and dates only for the public."""
 
-from server.models.clock import iso_instant
+from server.db.clock import iso_instant
 from server.waivers.workflow import state
 
 

@@ -6,9 +6,9 @@ from sqlalchemy.exc import IntegrityError
 
 from server.auth.decorators import require_agency
 from server.errors import ApiError
-from server.models.clock import today as commonwealth_today
-from server.models.waivers import Waiver
-from server.models.waivers import WaiverStep
+from server.db.clock import today as commonwealth_today
+from server.waivers.models import Waiver
+from server.waivers.models import WaiverStep
 from server.registry import get_registry
 from server.waivers.requests import read_request
 from server.waivers.requests import read_step

@@ -8,7 +8,7 @@ import datetime
 
 from server.auth import accounts
 from server.db import session_for
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 
 CONSOLE_KEYS = ["console-tests-newest-0123456789abcdef", "console-tests-older-0123456789abcdef"]
 PASSWORD = "correct horse battery staple"

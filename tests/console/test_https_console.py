@@ -30,7 +30,7 @@ from console_browser import PASSWORD
 from console_browser import Staff
 from databases import new_sqlite_url
 from extension.browser import launch_chrome
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 
 pytestmark = pytest.mark.browser
 HOST = "consent.test"

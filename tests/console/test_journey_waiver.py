@@ -19,7 +19,7 @@ from console_browser import Staff
 from console_browser import start_browser
 from extension import waivers as qa_waivers
 from extension.cli import main as consent_qa
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 
 pytestmark = pytest.mark.browser
 BOSTON = ZoneInfo("America/New_York")

@@ -10,7 +10,7 @@ from console_browser import ConsoleServer
 from console_browser import Staff
 from console_browser import start_browser
 from databases import new_sqlite_url
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 
 pytestmark = pytest.mark.browser
 FORM_ORDER = ["agency", "clauses-0", "clauses-1", "clauses-2", "scope_kind-0", "tracker", "cookies", "purpose",

@@ -6,7 +6,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from server.models.clock import today as commonwealth_today
+from server.db.clock import today as commonwealth_today
 
 PASSWORD = "pages-tests-password-0123"
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

@@ -4,7 +4,7 @@ import datetime
 
 import time_machine
 
-from server.models.clock import COMMONWEALTH
+from server.db.clock import COMMONWEALTH
 
 # One member of staff per role, as the policy's section 3 names them.
 STAFF = {"rita": ("requester",), "rex": ("reviewer",), "cora": ("counsel",), "abe": ("approver",),

@@ -13,12 +13,12 @@ from server import create_app
 from server.auth import accounts
 from server.db import session_for
 from server.db.session import engine_of
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import Screenshot
-from server.models.waivers import Waiver
-from server.models.waivers import WaiverStep
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import Screenshot
+from server.waivers.models import Waiver
+from server.waivers.models import WaiverStep
 
 KEYS = ["dashboard-tests-key-0123456789abcdef"]
 AGENCY = """

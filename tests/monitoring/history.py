@@ -14,9 +14,9 @@ from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
 
 CLAUSES = ("1.3.1", "1.3.2", "1.3.3", "1.3.3-gpc", "equal-access", "2.1", "2.2", "2.5")
 BATCH = 20_000

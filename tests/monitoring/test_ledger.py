@@ -18,10 +18,10 @@ from monitoring.record import record_page
 from server.monitoring.settings import settings_for
 from server import create_app
 from server.db import session_for
-from server.models.clock import utcnow
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import Regression
+from server.db.clock import utcnow
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import Regression
 from server.registry import load_agency_text
 
 KEYS = ["ledger-tests-key-0123456789abcdef"]

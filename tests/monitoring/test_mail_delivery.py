@@ -18,7 +18,7 @@ from monitoring import engine
 from monitoring import mail
 from server.config import ConfigError
 from server.db import session_for
-from server.models.monitoring import Regression
+from server.monitoring.models import Regression
 from server.monitoring.settings import smtp_ca_file
 
 HTML = {"Accept": "text/html"}

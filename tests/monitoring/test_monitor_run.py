@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from server.commands import cli
 from server.db import session_for
-from server.models import User
-from server.models import Waiver
-from server.models import WaiverStep
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import Regression
-from server.models.monitoring import Screenshot
+from server.db.models import User
+from server.db.models import Waiver
+from server.db.models import WaiverStep
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import Regression
+from server.monitoring.models import Screenshot
 
 pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n"

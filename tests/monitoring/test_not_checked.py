@@ -20,8 +20,8 @@ from test_dashboard import matrix_rows
 
 from server.auth import accounts
 from server.db import session_for
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
 
 HTML = {"Accept": "text/html"}
 TODAY = NOW.date()

@@ -27,9 +27,9 @@ from monitoring import engine
 from monitoring.queue import MonitoringQueue
 from server.monitoring.settings import settings_for
 from server.db import session_for
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 PAGES = 50

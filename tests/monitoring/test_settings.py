@@ -14,9 +14,9 @@ from server.monitoring.settings import settings_for
 from server import create_app
 from server.config import ConfigError
 from server.db import session_for
-from server.models.clock import utcnow
-from server.models.monitoring import Finding
-from server.models.monitoring import Screenshot
+from server.db.clock import utcnow
+from server.monitoring.models import Finding
+from server.monitoring.models import Screenshot
 from server.registry import load_agency_text
 
 KEYS = ["settings-tests-key-0123456789abcdef"]

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from server.db import session_for
-from server.models.clock import commonwealth_day
-from server.models.monitoring import StatementSignature
+from server.db.clock import commonwealth_day
+from server.monitoring.models import StatementSignature
 
 # The module's fixture: the monitored world, one per database (sqlite, postgresql) for the whole module.
 world = dashboard_world.world

@@ -13,7 +13,7 @@ from mail_ledger import MailLedger
 from sqlalchemy import select
 
 from server.db import session_for
-from server.models.monitoring import UncheckedPage
+from server.monitoring.models import UncheckedPage
 
 HTML = {"Accept": "text/html"}
 DOWN, UP = PAGES

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from extension.chromium import child_pids
 from server.db import session_for
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import MonitoringRun
 
 pytestmark = pytest.mark.browser
 CONSENT_SERVICE = str(Path(sys.executable).with_name("consent-service"))

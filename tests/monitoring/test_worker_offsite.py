@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from server.commands import cli
 from server.db import session_for
-from server.models.monitoring import Finding
-from server.models.monitoring import MonitoredPage
-from server.models.monitoring import MonitoringRun
-from server.models.monitoring import Screenshot
+from server.monitoring.models import Finding
+from server.monitoring.models import MonitoredPage
+from server.monitoring.models import MonitoringRun
+from server.monitoring.models import Screenshot
 
 pytestmark = pytest.mark.browser
 PAGES = ["/plain", "/redirect", "/script", "/next"]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.db.session import make_engine
 from server.db.session import normalise_url
-from server.models.monitoring import MonitoringRun
+from server.monitoring.models import MonitoringRun
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"

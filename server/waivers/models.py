@@ -15,8 +15,8 @@ from sqlalchemy.orm import object_session
 from sqlalchemy.orm import relationship
 
 from server.db.base import Base
-from server.models.accounts import User
-from server.models.clock import utcnow
+from server.auth.models import User
+from server.db.clock import utcnow
 
 
 class Waiver(Base):

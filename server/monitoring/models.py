@@ -20,8 +20,8 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from server.db.base import Base
-from server.models.accounts import User
-from server.models.clock import utcnow
+from server.auth.models import User
+from server.db.clock import utcnow
 
 # A run's pages move pending → leased → done (or failed after the last retry); a lease that expires goes back.
 PAGE_STATES = ("pending", "leased", "done", "failed")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from server.db.base import Base
-from server.models.clock import utcnow
+from server.db.clock import utcnow
 
 ROLES = ("admin", "qa", "requester", "reviewer", "counsel", "approver", "iso", "auditor")
 
