@@ -16,7 +16,7 @@ from server.auth.identity import current_user
 from server.auth.identity import sign_in
 from server.auth.identity import sign_out
 
-bp = Blueprint("console_auth", __name__, url_prefix="/console")
+bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="templates")
 CONSOLE_LINKS_KEY = "console_links"
 # A view another module registers to be the landing page (the monitoring dashboard does).
 CONSOLE_HOME_KEY = "console_home"
