@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`. Everything else is a step they call.
+# The two commands of the README: `make run` and `make test` (CI adds `make test-long`); the rest are their steps.
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test browser postgres pango redis nginx install bench bench-serve chaos fuzz-long banner autoconsent
+.PHONY: run test test-long browser postgres pango redis nginx install bench bench-serve chaos fuzz-long banner autoconsent
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -87,8 +87,17 @@ run: $(STAMP) pango
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
+# One pytest-xdist worker per core, each test file whole on one worker (its module fixtures start once);
+# fuzzing at the suite's size; the runs of minutes (marker `long`) wait for `make test-long`.
+TEST_ENV  := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-suite}
+XDIST     := -n auto --dist loadfile
+
 test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long" $(PYTEST_ARGS)
+
+# The 50-page Redis queue run and the wheel and sdist build: CI (.ci/run) runs them after `make test`.
+test-long: $(STAMP) browser postgres redis pango
+	$(PY) -m pytest -q $(XDIST) -m long $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).
 bench-serve: $(STAMP)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from server.clauses import clause_title
+from server.core.clauses import clause_title
 
 COOKIE_COLUMNS = (("name", "Name"), ("domain", "Domain"), ("persistent", "Persistent"),
                   ("lifetime_days", "Lifetime (days)"), ("requested_days", "Asked (days)"),

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from extension.rules import cookie_name_matches
 from extension.trackers import declared_tracker
+from server.core.clauses import WAIVABLE
 
-WAIVABLE = ("2.1", "2.2", "2.5")
 FETCH_TIMEOUT = 10
 
 

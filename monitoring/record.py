@@ -6,18 +6,17 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from monitoring.runs import holds
+from server.core.clauses import stored_clause
 from server.monitoring.screenshots import screenshot_rows
 from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import Regression
 
-GPC_SUFFIX = "-gpc"
-
 
 def clause_key(finding):
     """The clause a finding is stored under: the GPC variant of 1.3.3 is a clause of its own ("1.3.3-gpc")."""
-    return finding["clause"] + (GPC_SUFFIX if finding.get("variant") == "gpc" else "")
+    return stored_clause(finding["clause"], finding.get("variant"))
 
 
 def plain_json(value):

@@ -9,8 +9,11 @@ from extension.clauses.persistent import clause_2_1
 from extension.clauses.persistent import clause_2_2
 from extension.clauses.persistent import clause_2_5
 from extension.cookies import page_cookies
+from server.core.clauses import GPC_VARIANT
+from server.core.clauses import QA_ORDER
 
-CLAUSES = ("1.3.2", "1.3.3", "equal-access", "1.3.1", "2.1", "2.2", "2.5")
+# The contract's order, as the catalogue numbers each clause's step.
+CLAUSES = QA_ORDER
 
 
 def evaluate(page: dict, notice_data: dict) -> list:
@@ -28,6 +31,6 @@ def evaluate(page: dict, notice_data: dict) -> list:
     ]
     if page.get("gpc") is not None:
         gpc = clause_gpc(url, page["gpc"], notice_data)
-        gpc["variant"] = "gpc"
+        gpc["variant"] = GPC_VARIANT
         findings.append(gpc)
     return findings

@@ -5,8 +5,7 @@ from extension.clauses import evaluate
 from extension.clauses.privacy_readability import clause_1_1
 from extension.discover.observed import NO_DECLARATION
 from extension.discover.observed import evaluate_observed
-
-PLATFORM_CLAUSES = ("1.3.2", "1.3.3", "equal-access")
+from server.core.clauses import BANNER_CLAUSES
 
 
 def name_platform(findings: list, platform: dict | None, asked_again: str | None = None) -> list:
@@ -22,7 +21,7 @@ def name_platform(findings: list, platform: dict | None, asked_again: str | None
             item["reason"] = (f"{prefix}Opt-out not effective: the choice does not hold, {asked_again} shows its "
                               "banner again when the page is reloaded.")
             item["evidence"]["asked_again"] = asked_again
-        if item["clause"] in PLATFORM_CLAUSES and not item.get("variant"):
+        if item["clause"] in BANNER_CLAUSES and not item.get("variant"):
             item["reason"] += f" Consent platform: {platform['name']} (recognised by {platform['by']})."
     return findings
 

@@ -62,8 +62,9 @@ def evaluate_observed(page: dict, commonwealth_domains=None) -> list:
     discovered = {**nothing, "trackers": outside_parties(page)}
     # Opt-out, equal access, 2.1, 2.2 and GPC are judged against the outside parties seen; the notice, 1.3.1 and
     # 2.5 against nothing declared (no vendor to name, no link, no contract).
-    without = {"1.3.2": clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
-               "1.3.1": clause_1_3_1_observed(url, cookies), "2.5": clause_2_5(url, cookies, nothing)}
+    without = {judged["clause"]: judged for judged in (clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
+                                                       clause_1_3_1_observed(url, cookies),
+                                                       clause_2_5(url, cookies, nothing))}
     findings = [f if f.get("variant") else without.get(f["clause"], f) for f in evaluate(page, discovered)]
     for item in findings:
         item["reason"] = NO_DECLARATION + item["reason"]

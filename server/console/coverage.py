@@ -6,8 +6,8 @@ page was checked, every clause of the policy is "not-checked". A failure (or a w
 stands as found.
 """
 
-from server.clauses import CLAUSE_ORDER
-from server.clauses import ordered_clauses
+from server.core.clauses import CLAUSE_ORDER
+from server.core.clauses import ordered_clauses
 
 NOT_CHECKED = "not-checked"
 

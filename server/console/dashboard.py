@@ -15,9 +15,9 @@ from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
 from server.auth.views import CONSOLE_HOME_KEY
-from server.clauses import CLAUSE_NAMES
-from server.clauses import clause_title
-from server.clauses import ordered_clauses
+from server.core.clauses import CLAUSE_NAMES
+from server.core.clauses import clause_title
+from server.core.clauses import ordered_clauses
 from server.console import dashboard_queries as queries
 from server.console import dashboard_api
 from server.console import notices

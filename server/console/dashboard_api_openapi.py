@@ -3,7 +3,7 @@
 from marshmallow import Schema
 from marshmallow import fields
 
-from server.clauses import CLAUSE_NAMES
+from server.core.clauses import CLAUSE_NAMES
 from server.console.coverage import NOT_CHECKED
 from server.monitoring.models import VERDICTS
 from server.openapi import errors

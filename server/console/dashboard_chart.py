@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
-from server.clauses import CLAUSE_NAMES
-from server.clauses import ordered_clauses
+from server.core.clauses import CLAUSE_NAMES
+from server.core.clauses import ordered_clauses
 from server.console.coverage import shown_verdicts
 
 WIDTH = 720  # drawing width of the time axis, in SVG units

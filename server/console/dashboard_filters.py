@@ -1,6 +1,6 @@
 """The dashboard's filters (secretariat, clause, failing only), read alike by the page and its JSON twin."""
 
-from server.clauses import CLAUSE_NAMES
+from server.core.clauses import CLAUSE_NAMES
 from server.errors import ApiError
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
-from server.clauses import ordered_clauses
+from server.core.clauses import ordered_clauses
 from server.console import coverage
 from server.errors import ApiError
 from server.db.clock import today as commonwealth_today

@@ -11,11 +11,9 @@ from wtforms import widgets
 from wtforms.validators import Optional
 
 from server.console.forms_base import ConsoleForm
+from server.core.clauses import WAIVER_CHOICES
 from server.registry import get_registry
 
-CLAUSE_CHOICES = [("2.1", "2.1 Persistent cookies only on Commonwealth domains"),
-                  ("2.2", "2.2 Persistent cookies expire within about two years"),
-                  ("2.5", "2.5 No permanent cookies from outside parties without a contract")]
 SCOPE_CHOICES = [("tracker", "A declared tracker (all its cookies)"), ("cookies", "Named cookies")]
 KIND_CHOICES = [("limited", "Limited: from a start date to an end date"), ("permanent", "Permanent")]
 STATE_CHOICES = [("", "Any state"), ("submitted", "Submitted"), ("recommended", "Recommended"),
@@ -43,7 +41,7 @@ class WaiverRequestForm(ConsoleForm):
     """Every field of a waiver request (policy 3.1-3.4); completeness is judged by the workflow, not here."""
 
     agency = SelectField("Agency", validate_choice=False)
-    clauses = CheckboxesField("Clauses waived", choices=CLAUSE_CHOICES, validate_choice=False)
+    clauses = CheckboxesField("Clauses waived", choices=WAIVER_CHOICES, validate_choice=False)
     scope_kind = RadiosField("What the waiver covers", choices=SCOPE_CHOICES, validate_choice=False)
     tracker = StringField("Tracker id",
                           description="When it covers a tracker: its id in the agency's file, e.g. google-analytics.")

@@ -3,7 +3,10 @@
 from datetime import date
 from datetime import timedelta
 
-CLAUSES = ("2.1", "2.2", "2.5")
+from server.core.clauses import WAIVABLE
+
+# The clauses a waiver may cover, from the catalogue.
+CLAUSES = WAIVABLE
 KINDS = ("limited", "permanent")
 FILE, RECOMMEND, LEGAL_REVIEW, DECIDE, WITHDRAW = "file", "recommend", "legal-review", "decide", "withdraw"
 GRANT, DENY = "grant", "deny"

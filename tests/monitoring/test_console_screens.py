@@ -14,7 +14,7 @@ from test_dashboard_browser import console_browser
 from test_dashboard_browser import sign_in
 
 from server.auth import accounts
-from server.clauses import CLAUSE_ORDER
+from server.core.clauses import CLAUSE_ORDER
 from server.db import session_for
 from serving import AppServer
 

@@ -31,7 +31,8 @@ from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
+# Two minutes of real work: a long run, in `make test-long` (CI runs it), not in `make test`.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.long, pytest.mark.timeout(900)]
 PAGES = 50
 CLAUSES_WITHOUT_GPC = 7
 CONSENT_SERVICE = str(Path(sys.executable).with_name("consent-service"))

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from gunicorn_server import free_port
 
-# Builds the wheel and sdist (a minute): marked so it can be picked or left out, and kept in `make test`.
-pytestmark = pytest.mark.wheel
+# Builds the wheel and sdist (a minute): a long run, in `make test-long` (CI runs it), not in `make test`.
+pytestmark = [pytest.mark.wheel, pytest.mark.long]
 ROOT = Path(__file__).resolve().parents[2]
 # Files a deployment cannot do without, found inside the package rather than beside a checkout.
 DATA_FILES = [

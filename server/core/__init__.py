@@ -1,0 +1,1 @@
+"""The Flask-free core every part may import: agency files, the clause catalogue, settings, equal-access comparison."""
