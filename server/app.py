@@ -10,7 +10,7 @@ from server import redirects
 from server import registry
 from server import security
 from server import tokens
-from server.console import api_staff
+from server.staff import mount as api_staff
 from server.console import pages as console_pages
 from server.errors import register_errors
 from server.openapi import build_spec
@@ -18,7 +18,7 @@ from server.public import api
 from server.public import banner
 from server.public import choices
 from server.public import demo
-from server.public import equal_access
+from server.equal_access import views as equal_access
 from server.public import meta
 from server.static_delivery import middleware as static_delivery
 
