@@ -11,7 +11,7 @@ from server import registry
 from server import security
 from server import tokens
 from server.staff import mount as api_staff
-from server.console import pages as console_pages
+from server.console import features as console_pages
 from server.errors import register_errors
 from server.openapi import build_spec
 from server.public import api

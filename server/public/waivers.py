@@ -3,7 +3,7 @@
 from flask import Blueprint
 from flask import jsonify
 
-from server.console.api_waivers_openapi import PUBLIC_WAIVERS
+from server.waivers.schemas import PUBLIC_WAIVERS
 from server.db import get_session
 from server.db.clock import today
 from server.openapi import documented

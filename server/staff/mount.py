@@ -2,8 +2,8 @@
 
 from server import auth
 from server import db
-from server.console import api_waivers
 from server.public import waivers as public_waivers
+from server.waivers import api as api_waivers
 from server.waivers import lead_days
 
 SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"

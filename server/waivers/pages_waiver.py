@@ -9,10 +9,10 @@ from flask import url_for
 from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
-from server.console.forms_steps import DecideForm
-from server.console.forms_steps import LegalReviewForm
-from server.console.forms_steps import RecommendForm
-from server.console.forms_steps import WithdrawForm
+from server.waivers.forms_steps import DecideForm
+from server.waivers.forms_steps import LegalReviewForm
+from server.waivers.forms_steps import RecommendForm
+from server.waivers.forms_steps import WithdrawForm
 from server.db import get_session
 from server.errors import ApiError
 from server.waivers import workflow

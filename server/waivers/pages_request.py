@@ -10,8 +10,8 @@ from flask import url_for
 
 from server.auth import current_user
 from server.auth import requires
-from server.console.forms_waivers import WaiverRequestForm
-from server.console.forms_waivers import agency_choices
+from server.waivers.forms import WaiverRequestForm
+from server.waivers.forms import agency_choices
 from server.db import get_session
 from server.errors import ApiError
 from server.db.clock import today as commonwealth_today

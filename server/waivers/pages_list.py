@@ -7,8 +7,8 @@ from flask import request
 from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
-from server.console.forms_waivers import WaiverFilterForm
-from server.console.forms_waivers import agency_choices
+from server.waivers.forms import WaiverFilterForm
+from server.waivers.forms import agency_choices
 from server.db import get_session
 from server.waivers import workflow
 

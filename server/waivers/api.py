@@ -8,11 +8,11 @@ from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
 from server.request_body import json_object
-from server.console.api_waivers_openapi import FILE_WAIVER
-from server.console.api_waivers_openapi import LIST_WAIVERS
-from server.console.api_waivers_openapi import OPENAPI_SCHEMAS
-from server.console.api_waivers_openapi import SHOW_WAIVER
-from server.console.api_waivers_openapi import STEPS
+from server.waivers.schemas import FILE_WAIVER
+from server.waivers.schemas import LIST_WAIVERS
+from server.waivers.schemas import OPENAPI_SCHEMAS
+from server.waivers.schemas import SHOW_WAIVER
+from server.waivers.schemas import STEPS
 from server.db import get_session
 from server.openapi import documented
 from server.waivers import workflow
