@@ -14,19 +14,19 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlalchemy import select
 
-from server.console import dashboard_queries as queries
-from server.console.coverage import coverage
-from server.console.dashboard_chart import bands
-from server.errors import ApiError
+from server.dashboard import queries
+from server.dashboard.chart import bands
+from server.dashboard.coverage import coverage
 from server.db.clock import commonwealth_day
 from server.db.clock import commonwealth_midnight
 from server.db.clock import today as commonwealth_today
+from server.errors import ApiError
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 from server.monitoring.models import StatementSignature
-from server.waivers.models import Waiver
 from server.waivers import workflow
+from server.waivers.models import Waiver
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660

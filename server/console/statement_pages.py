@@ -131,3 +131,8 @@ def sign():
     flash(f"Signed: the statement of {statement.period_from.isoformat()} to {statement.period_to.isoformat()}.")
     return redirect(url_for("statements.show", agency_id=agency_id, **{
         "from": statement.period_from.isoformat(), "to": statement.period_to.isoformat()}), code=303)
+
+
+def init_app(app):
+    """Register the statement pages."""
+    app.register_blueprint(bp)

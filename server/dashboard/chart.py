@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from server.core.clauses import CLAUSE_NAMES
 from server.core.clauses import ordered_clauses
-from server.console.coverage import shown_verdicts
+from server.dashboard.coverage import shown_verdicts
 
 WIDTH = 720  # drawing width of the time axis, in SVG units
 LABEL_WIDTH = 340

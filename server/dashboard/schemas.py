@@ -4,12 +4,12 @@ from marshmallow import Schema
 from marshmallow import fields
 
 from server.core.clauses import CLAUSE_NAMES
-from server.console.coverage import NOT_CHECKED
+from server.dashboard.coverage import NOT_CHECKED
 from server.monitoring.models import VERDICTS
 from server.openapi import errors
 from server.openapi import ok
 
-# "not-checked": a page the run could not check leaves the clause unproven (server/console/coverage.py).
+# "not-checked": a page the run could not check leaves the clause unproven (server/dashboard/coverage.py).
 VERDICT_MAP = {"type": "object", "additionalProperties": {"type": "string", "enum": [*VERDICTS, NOT_CHECKED]}}
 
 

@@ -17,14 +17,14 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.decorators import require_agency
 from server.core.clauses import ordered_clauses
-from server.console import coverage
-from server.errors import ApiError
+from server.dashboard import coverage
 from server.db.clock import today as commonwealth_today
 from server.db.clock import utcnow
+from server.errors import ApiError
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
-from server.waivers.models import Waiver
 from server.waivers import workflow
+from server.waivers.models import Waiver
 
 # "not-checked": the run could not check the page(s) a pass would vouch for; None: no check reported the clause.
 VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "not-checked": "Not checked", None: "Not checked"}

@@ -8,17 +8,17 @@ from flask import url_for
 from server.auth import current_user
 from server.auth import requires
 from server.auth.roles import READERS
-from server.console import dashboard_queries as queries
 from server.console import notices
-from server.console.coverage import coverage
-from server.console.coverage import shown_verdicts
-from server.console.dashboard_api_openapi import AGENCY_RUNS
-from server.console.dashboard_api_openapi import LIST_AGENCIES
-from server.console.dashboard_api_openapi import SHOW_RUN
-from server.console.dashboard_filters import matrix_filters
+from server.dashboard import queries
+from server.dashboard.coverage import coverage
+from server.dashboard.coverage import shown_verdicts
+from server.dashboard.filters import matrix_filters
+from server.dashboard.schemas import AGENCY_RUNS
+from server.dashboard.schemas import LIST_AGENCIES
+from server.dashboard.schemas import SHOW_RUN
 from server.db import get_session
-from server.errors import ApiError
 from server.db.clock import iso_instant
+from server.errors import ApiError
 from server.openapi import documented
 from server.registry import get_registry
 

@@ -13,31 +13,30 @@ from markupsafe import Markup
 
 from server.auth import current_user
 from server.auth import requires
+from server.auth.decorators import require_agency
 from server.auth.roles import READERS
 from server.auth.views import CONSOLE_HOME_KEY
+from server.console import notices
 from server.core.clauses import CLAUSE_NAMES
 from server.core.clauses import clause_title
 from server.core.clauses import ordered_clauses
-from server.console import dashboard_queries as queries
-from server.console import dashboard_api
-from server.console import notices
-from server.console import statement_pages
-from server.console.coverage import coverage
-from server.console.coverage import shown_verdicts
-from server.console.dashboard_chart import chart
-from server.console.dashboard_filters import matrix_filters
-from server.console.dashboard_queries import VERDICT_WORDS
+from server.dashboard import api as dashboard_api
+from server.dashboard import queries
+from server.dashboard.chart import chart
+from server.dashboard.coverage import coverage
+from server.dashboard.coverage import shown_verdicts
+from server.dashboard.filters import matrix_filters
+from server.dashboard.queries import VERDICT_WORDS
 from server.db import get_session
-from server.errors import ApiError
-from server.monitoring.screenshots import screenshot_bytes
-from server.monitoring.settings import settings_for
-from server.auth.decorators import require_agency
 from server.db.clock import utcnow
+from server.errors import ApiError
 from server.monitoring.models import MonitoringRun
 from server.monitoring.models import Screenshot
+from server.monitoring.screenshots import screenshot_bytes
+from server.monitoring.settings import settings_for
 from server.registry import get_registry
 
-bp = Blueprint("dashboard", __name__, url_prefix="/console")
+bp = Blueprint("dashboard", __name__, url_prefix="/console", template_folder="templates")
 # Beside a run's time in the matrix: what it could not check.
 COVERAGE_NOTES = {"all": None, "partly": "some pages not checked", "none": "no page could be checked"}
 
@@ -156,8 +155,7 @@ def screenshot(shot_id):
 
 
 def init_app(app):
-    """Register the pages; the console's landing page becomes the matrix."""
+    """Register the pages and their JSON twins; the console's landing page becomes the matrix."""
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_api.bp)
-    app.register_blueprint(statement_pages.bp)
     app.extensions[CONSOLE_HOME_KEY] = index
