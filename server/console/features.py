@@ -7,7 +7,7 @@ importing them here would make server.console and each feature import each other
 from importlib import import_module
 
 # Each module's init_app registers that feature's pages; in this order (the order of the URL map).
-FEATURES = ("server.waivers.pages", "server.dashboard.pages", "server.console.statement_pages")
+FEATURES = ("server.waivers.pages", "server.dashboard.pages", "server.statements.pages")
 
 
 def init_app(app):

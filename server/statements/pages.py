@@ -21,14 +21,14 @@ from server.auth import requires
 from server.auth.roles import READERS
 from server.capacity import NoSlotFree
 from server.capacity import get_pool
-from server.console import statement as statements
 from server.console.forms_base import ConsoleForm
 from server.db import get_session
-from server.errors import ApiError
 from server.db.clock import commonwealth_day
+from server.errors import ApiError
 from server.registry import get_registry
+from server.statements import statement as statements
 
-bp = Blueprint("statements", __name__, url_prefix="/console")
+bp = Blueprint("statements", __name__, url_prefix="/console", template_folder="templates")
 # About how long the longest statement (ten years) takes to render here: by then a slot is likely free.
 PDF_RETRY_SECONDS = 5
 STYLESHEETS = ("console.css", "console_dashboard.css")
