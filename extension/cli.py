@@ -152,15 +152,15 @@ def run(args) -> int:
     meta = {"agency": args.agency, "services": sorted(by_service), "gpc": args.gpc, "workers": args.workers,
             "declaration": "agency file" if args.agency else "none: judged from observation alone"}
     paths = write_reports(Path(args.report_dir), pages, findings, meta)
-    failed = [f for f in findings if f["verdict"] == "fail"]
+    failed = [f for f in findings if f.verdict == "fail"]
     for finding in failed:
-        print(f"FAIL {finding['url']} [{finding['clause']}] {finding['reason']}")
-    waived = [f for f in findings if f["verdict"] == "waived"]
+        print(f"FAIL {finding.url} [{finding.clause}] {finding.reason}")
+    waived = [f for f in findings if f.verdict == "waived"]
     for finding in waived:
-        print(f"WAIVED {finding['url']} [{finding['clause']}] waiver {', '.join(map(str, finding['waivers']))}")
-    errors = [p for p in pages if p.get("error")]
+        print(f"WAIVED {finding.url} [{finding.clause}] waiver {', '.join(map(str, finding.waivers))}")
+    errors = [p for p in pages if p.error]
     for page in errors:
-        print(f"consent-qa: error: {page['url']}: {page['error']}", file=sys.stderr)
+        print(f"consent-qa: error: {page.url}: {page.error}", file=sys.stderr)
     print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed, {len(waived)} waived; "
           f"reports in {paths['html'].parent}")
     if errors:

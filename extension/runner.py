@@ -10,13 +10,13 @@ from selenium.common.exceptions import WebDriverException
 from extension.browser import SetupError
 from extension.browser import launch_chrome
 from extension.channel import ChannelError
-from extension.cookies import page_cookies
 from extension.discover.judge import judge
 from extension.driver import PageError
 from extension.driver import check_page
 from extension.navigation import LeftAllowedPlaces
 from extension.navigation import allowed_for
 from extension.navigation import where_it_went
+from extension.page_record import PageRecord
 
 
 class BrowserPool:
@@ -67,7 +67,7 @@ class BrowserPool:
 
 
 def check_one(pool: BrowserPool, url: str, notice_data: dict) -> tuple:
-    """One page's record and findings; a page that cannot be checked carries an error instead."""
+    """One page's record and findings; the record of a page that cannot be checked carries an error instead."""
     started = time.monotonic()
     try:
         browser, gpc_browser = pool.browsers()
@@ -83,11 +83,8 @@ def check_one(pool: BrowserPool, url: str, notice_data: dict) -> tuple:
             allowed = allowed_for(url, notice_data)
             message = next(filter(None, (where_it_went(b.driver, allowed) for b in pool.current())), message)
         pool.discard()
-        page = {"url": url, "error": message.splitlines()[0] if message else type(e).__name__}
-        return page, []
-    page["cookies"] = page_cookies(page)
-    page["seconds"] = round(time.monotonic() - started, 2)
-    return page, judge(page, notice_data)
+        return PageRecord(url=url, error=message.splitlines()[0] if message else type(e).__name__), []
+    return PageRecord.of_journey(page, round(time.monotonic() - started, 2)), judge(page, notice_data)
 
 
 def run_checks(urls: list, notices: dict, *, workers: int, gpc: bool, remote_url: str | None,

@@ -4,8 +4,10 @@ import datetime
 import json
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from urllib.parse import quote
 
+from extension.clauses.findings import Finding
 from extension.rules import cookie_name_matches
 from extension.trackers import declared_tracker
 from server.core.clauses import WAIVABLE
@@ -70,27 +72,27 @@ def _from_label(label: str) -> dict:
     return {"name": name, "domain": domain.rstrip(")")}
 
 
-def offending_cookies(finding: dict) -> list:
+def offending_cookies(finding: Finding) -> list:
     """The cookies that make a 2.x finding fail, from its evidence."""
-    evidence = finding.get("evidence") or {}
-    if finding["clause"] == "2.1":
+    evidence = finding.evidence or {}
+    if finding.clause == "2.1":
         return [_from_label(label) for label in evidence.get("outside", [])]
-    if finding["clause"] == "2.2":
+    if finding.clause == "2.2":
         return [{"name": c["name"], "domain": c["domain"]} for c in evidence.get("too_long", [])]
-    if finding["clause"] == "2.5":
+    if finding.clause == "2.5":
         return [_from_label(entry["cookie"]) for entry in evidence.get("offending", [])]
     return []
 
 
-def waiving(finding: dict, waivers: list, notice_data: dict, day: datetime.date) -> list:
+def waiving(finding: Finding, waivers: list, notice_data: dict, day: datetime.date) -> list:
     """The ids of the waivers that together cover every offending cookie of a failing finding, or []."""
-    if finding["verdict"] != "fail" or finding["clause"] not in WAIVABLE:
+    if finding.verdict != "fail" or finding.clause not in WAIVABLE:
         return []
     cookies = offending_cookies(finding)
     holding = [w for w in waivers if in_force(w, day)]
     used = []
     for cookie in cookies:
-        waiver = next((w for w in holding if covers(w, finding["clause"], cookie, notice_data)), None)
+        waiver = next((w for w in holding if covers(w, finding.clause, cookie, notice_data)), None)
         if waiver is None:
             return []
         if waiver["id"] not in used:
@@ -103,11 +105,11 @@ def apply_waivers(findings: list, notices: dict, waivers: dict, day: datetime.da
     """The findings with every covered 2.x failure turned `waived`, naming its waiver(s); notices and waivers by URL."""
     result = []
     for finding in findings:
-        ids = waiving(finding, waivers.get(finding["url"], []), notices[finding["url"]], day)
+        ids = waiving(finding, waivers.get(finding.url, []), notices[finding.url], day)
         if ids:
             named = ", ".join(str(i) for i in ids)
-            finding = {**finding, "verdict": "waived", "waivers": ids,
-                       "reason": f"Waived by waiver {named} (in force on {day.isoformat()}): {finding['reason']}"}
+            finding = replace(finding, verdict="waived", waivers=tuple(ids),
+                              reason=f"Waived by waiver {named} (in force on {day.isoformat()}): {finding.reason}")
         result.append(finding)
     return result
 

@@ -46,8 +46,8 @@ class Checker:
     def check(self, url, notice, waivers, day):
         """(page record, findings with waivers applied) of one page; CheckFailed when it could not be checked."""
         page, findings = check_one(self._pool(), url, notice)
-        if page.get("error"):
-            raise CheckFailed(page["error"])
+        if page.error:
+            raise CheckFailed(page.error)
         return page, apply_waivers(findings, {url: notice}, {url: waivers}, day)
 
     def rest(self):

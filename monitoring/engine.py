@@ -91,7 +91,7 @@ def check_and_record(app, settings, checker, page_id, *, last_attempt):
             runs.release(db, page_id, worker, f"{type(error).__name__}: {error}"[:2000], final=last_attempt)
             finish(app, settings, db, agency, page.run_id)
             raise CheckFailed(f"{type(error).__name__}: {error}", url=page.url) from error
-        stored = record_page(db, settings, page, worker, findings, record.get("screenshots"),
+        stored = record_page(db, settings, page, worker, findings, record.screenshots,
                              time.monotonic() - started)
         finish(app, settings, db, agency, page.run_id)
     return "recorded" if stored else "taken"

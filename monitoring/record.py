@@ -16,7 +16,7 @@ from server.monitoring.models import Regression
 
 def clause_key(finding):
     """The clause a finding is stored under: the GPC variant of 1.3.3 is a clause of its own ("1.3.3-gpc")."""
-    return stored_clause(finding["clause"], finding.get("variant"))
+    return stored_clause(finding.clause, finding.variant)
 
 
 def plain_json(value):
@@ -45,10 +45,10 @@ def record_page(db, settings, page, worker, findings, shots, seconds):
     agency_id = page.run.agency_id
     rows = []
     for finding in findings:
-        waivers = finding.get("waivers") or []
         rows.append(Finding(page_id=page.id, run_id=run_id, agency_id=agency_id, url=page.url, checked_at=now,
-                            clause=clause_key(finding), verdict=finding["verdict"], reason=finding["reason"],
-                            evidence=plain_json(finding.get("evidence")), waiver_id=waivers[0] if waivers else None))
+                            clause=clause_key(finding), verdict=finding.verdict, reason=finding.reason,
+                            evidence=plain_json(finding.evidence),
+                            waiver_id=finding.waivers[0] if finding.waivers else None))
     db.add_all(rows)
     db.add_all(screenshot_rows(settings, run_id, page.id, shots))
     db.flush()

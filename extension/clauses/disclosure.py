@@ -1,5 +1,6 @@
 """Clause 1.3.1: every third-party cookie belongs to a declared tracker with license and privacy links."""
 
+from extension.clauses.findings import Finding
 from extension.clauses.findings import all_of
 from extension.clauses.findings import brief
 from extension.clauses.findings import finding
@@ -16,7 +17,7 @@ def is_third_party(cookie: dict, page_url: str) -> bool:
     return site_of(cookie["domain"]) != site_of(host_of(page_url))
 
 
-def clause_1_3_1(url: str, cookies: list, notice_data: dict) -> dict:
+def clause_1_3_1(url: str, cookies: list, notice_data: dict) -> Finding:
     """Every third-party cookie belongs to a declared tracker that has license and privacy links."""
     third = [c for c in cookies if is_third_party(c, url)]
     undeclared, unlinked = [], []

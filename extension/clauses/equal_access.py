@@ -3,6 +3,7 @@
 from server.equal_access.compare import compare_documents
 from server.equal_access.rules import Rules
 
+from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
 from extension.trackers import tracker_prefixes
 
@@ -18,7 +19,7 @@ def compare_content(before_html: str, after_html: str, url: str, notice_data: di
             "method": "server.equal_access"}
 
 
-def clause_equal_access(url: str, page: dict, notice_data: dict) -> dict:
+def clause_equal_access(url: str, page: dict, notice_data: dict) -> Finding:
     """Visitors who opted out get the same content (1.3.3: no discrimination in access to information)."""
     before = page.get("before", {}).get("dom")
     after = page.get("after", {}).get("dom")

@@ -1,5 +1,7 @@
 """Every clause's finding for one checked page, in the contract's order."""
 
+from dataclasses import replace
+
 from extension.clauses.disclosure import clause_1_3_1
 from extension.clauses.equal_access import clause_equal_access
 from extension.clauses.notice import clause_1_3_2
@@ -30,7 +32,5 @@ def evaluate(page: dict, notice_data: dict) -> list:
         clause_2_5(url, cookies, notice_data),
     ]
     if page.get("gpc") is not None:
-        gpc = clause_gpc(url, page["gpc"], notice_data)
-        gpc["variant"] = GPC_VARIANT
-        findings.append(gpc)
+        findings.append(replace(clause_gpc(url, page["gpc"], notice_data), variant=GPC_VARIANT))
     return findings

@@ -1,10 +1,36 @@
 """The shape of one verdict, shared by every clause module (DESIGN.md's report entries)."""
 
+from dataclasses import dataclass
 
-def finding(url: str, clause: str, ok: bool, reason: str, evidence: dict) -> dict:
+
+@dataclass(frozen=True)
+class Finding:
+    """One verdict on one clause of one page; later steps (GPC variant, platform, waivers) make new ones."""
+
+    url: str
+    clause: str
+    verdict: str
+    reason: str
+    evidence: dict
+    # "gpc" for 1.3.3 judged with Global Privacy Control on; absent from report.json otherwise.
+    variant: str | None = None
+    # The waivers that turned a failure `waived`; absent from report.json when none did.
+    waivers: tuple = ()
+
+    def to_dict(self) -> dict:
+        """The finding as report.json, JUnit and monitoring read it: the five keys, then variant and waivers if set."""
+        data = {"url": self.url, "clause": self.clause, "verdict": self.verdict, "reason": self.reason,
+                "evidence": self.evidence}
+        if self.variant is not None:
+            data["variant"] = self.variant
+        if self.waivers:
+            data["waivers"] = list(self.waivers)
+        return data
+
+
+def finding(url: str, clause: str, ok: bool, reason: str, evidence: dict) -> Finding:
     """One verdict: pass or fail, with the reason a webmaster reads and the evidence behind it."""
-    return {"url": url, "clause": clause, "verdict": "pass" if ok else "fail", "reason": reason,
-            "evidence": evidence}
+    return Finding(url=url, clause=clause, verdict="pass" if ok else "fail", reason=reason, evidence=evidence)
 
 
 def label(cookie: dict) -> str:

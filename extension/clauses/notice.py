@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
 from extension.contrast import contrast_ratio
 from extension.rules import NOTICE_WORDS
@@ -61,7 +62,7 @@ def low_contrast(texts: list) -> list:
     return found
 
 
-def clause_1_3_2(url: str, facts: dict, notice_data: dict) -> dict:
+def clause_1_3_2(url: str, facts: dict, notice_data: dict) -> Finding:
     """Notice visible in the first viewport, readable, naming the tracking technologies, linking the policy."""
     notice = (facts or {}).get("notice")
     if not notice:

@@ -1,5 +1,6 @@
 """Clause 1.3.3: the opt-out is easy to use and effective, by a click and by Global Privacy Control."""
 
+from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
 from extension.cookies import requested_cookies
 from extension.rules import ACCEPT_NAME
@@ -71,7 +72,7 @@ def notice_asks_again(facts: dict | None) -> bool:
                for c in notice.get("controls", []))
 
 
-def clause_1_3_3(url: str, page: dict, notice_data: dict) -> dict:
+def clause_1_3_3(url: str, page: dict, notice_data: dict) -> Finding:
     """Opt-out present, keyboard reachable, as prominent as other choices, effective, session token, holds."""
     opt = page.get("opt_out", {})
     evidence = {"opt_out": opt, "focus_reached": page.get("keyboard", {}).get("reached")}
@@ -105,7 +106,7 @@ def clause_1_3_3(url: str, page: dict, notice_data: dict) -> dict:
                    "declared tracker ran on this or the next page.", evidence)
 
 
-def clause_gpc(url: str, gpc: dict, notice_data: dict) -> dict:
+def clause_gpc(url: str, gpc: dict, notice_data: dict) -> Finding:
     """With Global Privacy Control on, no declared tracker may run without any click (DESIGN: GPC = opt-out)."""
     activity = tracker_activity(gpc.get("record", {}), url, notice_data)
     notice = (gpc.get("facts") or {}).get("notice") or {}

@@ -1,6 +1,7 @@
 """Clauses 2.1, 2.2 and 2.5: persistent cookies only on Commonwealth domains, at most 2 years, not from outsiders."""
 
 from extension.clauses.disclosure import is_third_party
+from extension.clauses.findings import Finding
 from extension.clauses.findings import all_of
 from extension.clauses.findings import brief
 from extension.clauses.findings import finding
@@ -17,7 +18,7 @@ def on_commonwealth_domain(domain: str, notice_data: dict) -> bool:
     return any(domain_within(domain, cw) for cw in notice_data.get("commonwealth_domains", []))
 
 
-def clause_2_1(url: str, cookies: list, notice_data: dict) -> dict:
+def clause_2_1(url: str, cookies: list, notice_data: dict) -> Finding:
     """Persistent cookies are issued only on the agency's Commonwealth domains."""
     persistent = [c for c in cookies if c["persistent"]]
     outside = [c for c in persistent if not on_commonwealth_domain(c["domain"], notice_data)]
@@ -30,7 +31,7 @@ def clause_2_1(url: str, cookies: list, notice_data: dict) -> dict:
                                             "are on Commonwealth domains"), evidence)
 
 
-def clause_2_2(url: str, cookies: list) -> dict:
+def clause_2_2(url: str, cookies: list) -> Finding:
     """Persistent cookies expire within about two years (judged from what was asked, not Chromium's 400-day cap)."""
     persistent = [c for c in cookies if c["persistent"]]
     too_long = [c for c in persistent if (c.get("lifetime_days") or 0) > MAX_PERSISTENT_DAYS]
@@ -42,7 +43,7 @@ def clause_2_2(url: str, cookies: list) -> dict:
                                             "expire within 2 years"), evidence)
 
 
-def clause_2_5(url: str, cookies: list, notice_data: dict) -> dict:
+def clause_2_5(url: str, cookies: list, notice_data: dict) -> Finding:
     """No persistent cookie from an outside party unless its tracker is a contracted publisher."""
     offending = []
     for cookie in (c for c in cookies if c["persistent"]):

@@ -5,6 +5,7 @@ import re
 import textstat
 from selenium.common.exceptions import WebDriverException
 
+from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
 
 DEFAULT_MAX_GRADE = 10.0
@@ -68,7 +69,7 @@ def grade_text(text: str) -> dict:
             "method": "Flesch-Kincaid grade (textstat)"}
 
 
-def clause_1_1(url: str, policy: dict, notice_data: dict) -> dict:
+def clause_1_1(url: str, policy: dict, notice_data: dict) -> Finding:
     """The privacy policy reads at grade 10 or below (or the agency's own limit, readability_max_grade)."""
     limit = float(notice_data.get("readability_max_grade") or DEFAULT_MAX_GRADE)
     evidence = {"policy_url": policy.get("url"), "max_grade": limit}

@@ -1,9 +1,11 @@
 """Audit without an agency file: every outside party seen on the first visit counts as an undeclared tracker."""
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from extension.clauses import evaluate
 from extension.clauses.disclosure import is_third_party
+from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
 from extension.clauses.findings import label
 from extension.clauses.notice import clause_1_3_2
@@ -44,7 +46,7 @@ def outside_parties(page: dict) -> list:
     return [{"id": site, "vendor": site, "contracted": False, **seen} for site, seen in sorted(parties.items())]
 
 
-def clause_1_3_1_observed(url: str, cookies: list) -> dict:
+def clause_1_3_1_observed(url: str, cookies: list) -> Finding:
     """Without a declaration no third-party cookie can be declared with its license and privacy links."""
     third = [c for c in cookies if is_third_party(c, url)]
     evidence = {"undeclared": [label(c) for c in third]}
@@ -62,12 +64,11 @@ def evaluate_observed(page: dict, commonwealth_domains=None) -> list:
     discovered = {**nothing, "trackers": outside_parties(page)}
     # Opt-out, equal access, 2.1, 2.2 and GPC are judged against the outside parties seen; the notice, 1.3.1 and
     # 2.5 against nothing declared (no vendor to name, no link, no contract).
-    without = {judged["clause"]: judged for judged in (clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
+    without = {judged.clause: judged for judged in (clause_1_3_2(url, page.get("before", {}).get("facts"), nothing),
                                                        clause_1_3_1_observed(url, cookies),
                                                        clause_2_5(url, cookies, nothing))}
-    findings = [f if f.get("variant") else without.get(f["clause"], f) for f in evaluate(page, discovered)]
-    for item in findings:
-        item["reason"] = NO_DECLARATION + item["reason"]
-        item["evidence"]["declaration"] = None
-        item["evidence"]["outside_parties"] = [t["id"] for t in discovered["trackers"]]
-    return findings
+    findings = [f if f.variant else without.get(f.clause, f) for f in evaluate(page, discovered)]
+    return [replace(item, reason=NO_DECLARATION + item.reason,
+                    evidence={**item.evidence, "declaration": None,
+                              "outside_parties": [t["id"] for t in discovered["trackers"]]})
+            for item in findings]

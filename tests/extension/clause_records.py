@@ -45,7 +45,7 @@ def facts(**changes):
 
 
 def verdict(finding):
-    return finding["verdict"]
+    return finding.verdict
 
 
 def journey(**changes):

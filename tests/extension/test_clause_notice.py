@@ -12,8 +12,8 @@ from extension.clauses.notice import clause_1_3_2
 
 def test_1_3_2_passes_a_clear_notice():
     finding = clause_1_3_2(URL, facts(), NOTICE)
-    assert verdict(finding) == "pass", finding["reason"]
-    assert set(finding) == {"url", "clause", "verdict", "reason", "evidence"}
+    assert verdict(finding) == "pass", finding.reason
+    assert set(finding.to_dict()) == {"url", "clause", "verdict", "reason", "evidence"}
 
 
 @pytest.mark.parametrize("page_facts, words", [
@@ -30,7 +30,7 @@ def test_1_3_2_passes_a_clear_notice():
 def test_1_3_2_fails(page_facts, words):
     finding = clause_1_3_2(URL, page_facts, NOTICE)
     assert verdict(finding) == "fail"
-    assert words in finding["reason"]
+    assert words in finding.reason
 
 
 def test_1_3_2_counts_a_large_modal_that_fills_the_screen_as_shown():

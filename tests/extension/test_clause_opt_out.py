@@ -16,7 +16,7 @@ from extension.clauses.opt_out import clause_gpc
 
 def test_1_3_3_passes_an_effective_opt_out():
     finding = clause_1_3_3(URL, journey(), NOTICE)
-    assert verdict(finding) == "pass", finding["reason"]
+    assert verdict(finding) == "pass", finding.reason
 
 
 @pytest.mark.parametrize("changes, words", [
@@ -39,7 +39,7 @@ def test_1_3_3_passes_an_effective_opt_out():
 def test_1_3_3_fails(changes, words):
     finding = clause_1_3_3(URL, journey(**changes), NOTICE)
     assert verdict(finding) == "fail"
-    assert words in finding["reason"]
+    assert words in finding.reason
 
 
 def test_path_prefixes_apply_on_the_agencys_other_origins_too():
@@ -66,7 +66,7 @@ def test_gpc_clause():
     leaky = {"record": {"events": [request("https://acme.example/collect")]}, "facts": facts()}
     assert verdict(clause_gpc(URL, quiet, NOTICE)) == "pass"
     failed = clause_gpc(URL, leaky, NOTICE)
-    assert verdict(failed) == "fail" and "Global Privacy Control" in failed["reason"]
+    assert verdict(failed) == "fail" and "Global Privacy Control" in failed.reason
 
 
 def test_an_ungated_script_setting_a_wildcard_declared_cookie_after_opt_out_fails():
@@ -78,4 +78,4 @@ def test_an_ungated_script_setting_a_wildcard_declared_cookie_after_opt_out_fail
              "value": "_ga_ABC123=GS1.1; max-age=34128000; path=/; domain=mass.gov"}
     finding = clause_1_3_3(URL, journey(after_record={"events": [write]}), notice)
     assert verdict(finding) == "fail"
-    assert "cookies are still set after opt-out: _ga_ABC123" in finding["reason"]
+    assert "cookies are still set after opt-out: _ga_ABC123" in finding.reason

@@ -19,8 +19,8 @@ def test_fixture_page_fails_only_its_clause(case, fx_server, fx_notice, qa_brows
     page = check_page(qa_browser, f"{fx_server}/fx/{case}/", fx_notice)
     findings = evaluate(page, fx_notice)
 
-    assert [f["clause"] for f in findings] == list(CLAUSES)
-    failed = {f["clause"]: f["reason"] for f in findings if f["verdict"] == "fail"}
+    assert [f.clause for f in findings] == list(CLAUSES)
+    failed = {f.clause: f.reason for f in findings if f.verdict == "fail"}
     expected = EXPECTED_FAILURE[case]
     assert set(failed) == ({expected} if expected else set()), failed
     opt_out = page["opt_out"]

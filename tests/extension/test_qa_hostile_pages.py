@@ -14,7 +14,7 @@ ATTACKED = [("rewrite", "script-cookie"), ("rewrite", "tiny"), ("replay", "scrip
 
 def verdicts(browser, url: str, notice: dict) -> dict:
     """Each clause's verdict for one page, as the report would give it."""
-    return {f["clause"]: f["verdict"] for f in evaluate(check_page(browser, url, notice), notice)}
+    return {f.clause: f.verdict for f in evaluate(check_page(browser, url, notice), notice)}
 
 
 @pytest.fixture(scope="module")

@@ -27,23 +27,23 @@ def test_a_plain_policy_passes_and_legalese_fails_with_its_hardest_sentences():
     plain = clause_1_1(URL, {"url": POLICY, "text": PLAIN_POLICY}, {})
     dense = clause_1_1(URL, {"url": POLICY, "text": DENSE_POLICY}, {})
 
-    assert plain["verdict"] == "pass" and plain["evidence"]["grade"] <= 10
-    assert dense["verdict"] == "fail" and dense["evidence"]["grade"] > 10
-    assert "above grade 10" in dense["reason"] and "Notwithstanding" in dense["evidence"]["hardest"][0]["sentence"]
+    assert plain.verdict == "pass" and plain.evidence["grade"] <= 10
+    assert dense.verdict == "fail" and dense.evidence["grade"] > 10
+    assert "above grade 10" in dense.reason and "Notwithstanding" in dense.evidence["hardest"][0]["sentence"]
 
 
 def test_the_agency_sets_its_own_grade_limit():
-    grade = clause_1_1(URL, {"url": POLICY, "text": MIDDLING}, {})["evidence"]["grade"]
+    grade = clause_1_1(URL, {"url": POLICY, "text": MIDDLING}, {}).evidence["grade"]
 
     strict = clause_1_1(URL, {"url": POLICY, "text": MIDDLING}, {"readability_max_grade": grade - 1})
     lenient = clause_1_1(URL, {"url": POLICY, "text": MIDDLING}, {"readability_max_grade": grade + 1})
-    assert strict["verdict"] == "fail" and lenient["verdict"] == "pass"
-    assert strict["evidence"]["max_grade"] == grade - 1
+    assert strict.verdict == "fail" and lenient.verdict == "pass"
+    assert strict.evidence["max_grade"] == grade - 1
 
 
 def test_no_policy_link_or_no_text_fails_saying_so():
-    assert "No privacy policy link" in clause_1_1(URL, {"url": None, "text": ""}, {})["reason"]
-    assert "too little text" in clause_1_1(URL, {"url": POLICY, "text": "Privacy. Home."}, {})["reason"]
+    assert "No privacy policy link" in clause_1_1(URL, {"url": None, "text": ""}, {}).reason
+    assert "too little text" in clause_1_1(URL, {"url": POLICY, "text": "Privacy. Home."}, {}).reason
 
 
 def test_the_privacy_link_of_the_notice_comes_first():

@@ -4,6 +4,8 @@ import json
 from datetime import datetime
 import xml.etree.ElementTree as ET
 
+from extension.clauses.findings import Finding
+from extension.page_record import PageRecord
 from extension.report import write_reports
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 16
@@ -13,18 +15,17 @@ URL = "https://www.mass.gov/a?q=<script>alert(1)</script>"
 def findings():
     """One passing and one failing finding with HTML in the reason."""
     return [
-        {"url": URL, "clause": "1.3.2", "verdict": "pass", "reason": "Fine.", "evidence": {}},
-        {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Cookie <b> lasts 3 years & more.",
-         "evidence": {"raw": "a=<1>"}},
+        Finding(URL, "1.3.2", "pass", "Fine.", {}),
+        Finding(URL, "2.2", "fail", "Cookie <b> lasts 3 years & more.", {"raw": "a=<1>"}),
     ]
 
 
 def pages():
     """A checked page with screenshots and cookies, and one that could not be checked."""
-    return [{"url": URL, "screenshots": {"before": PNG, "after": PNG}, "next": {"url": None},
-             "cookies": [{"name": "<evil>", "domain": "mass.gov", "persistent": True, "lifetime_days": 1095,
-                          "setters": ["www.mass.gov"], "phases": ["before"]}]},
-            {"url": "https://down.example/", "error": "unreachable"}]
+    return [PageRecord(URL, screenshots={"before": PNG, "after": PNG},
+                       cookies=[{"name": "<evil>", "domain": "mass.gov", "persistent": True, "lifetime_days": 1095,
+                                 "setters": ["www.mass.gov"], "phases": ["before"]}]),
+            PageRecord("https://down.example/", error="unreachable")]
 
 
 def test_reports_are_written(tmp_path):
@@ -32,7 +33,13 @@ def test_reports_are_written(tmp_path):
 
     data = json.loads(paths["json"].read_text())
     assert data["summary"] == {"pages": 2, "findings": 2, "failed": 1, "errors": 1}
-    assert data["findings"] == findings()
+    assert data["findings"] == [
+        {"url": URL, "clause": "1.3.2", "verdict": "pass", "reason": "Fine.", "evidence": {}},
+        {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Cookie <b> lasts 3 years & more.",
+         "evidence": {"raw": "a=<1>"}},
+    ]
+    assert data["pages"][1] == {"url": "https://down.example/", "screenshots": {}, "cookies": [], "next_url": None,
+                                "error": "unreachable", "seconds": None, "platform": None}
     assert data["pages"][0]["screenshots"] == {"before": "screenshots/page1-before.png",
                                                "after": "screenshots/page1-after.png"}
     assert (tmp_path / "screenshots" / "page1-before.png").read_bytes() == PNG
@@ -68,3 +75,25 @@ def test_html_names_each_clause_by_what_it_asks_and_gives_a_readable_time(tmp_pa
     assert generated not in page  # the JSON keeps the ISO instant; the page says it as a person would
     day = datetime.strptime(generated, "%Y-%m-%dT%H:%M:%SZ")
     assert f"Generated {day.day} {day:%B %Y} at {day:%H:%M} UTC." in page
+
+
+def test_a_reason_with_a_script_and_quotes_is_text_in_the_page(tmp_path):
+    hostile = Finding(URL, "1.3.3", "fail", 'Opt-out broke: <script>alert("x")</script> " onmouseover="x', {})
+
+    page = write_reports(tmp_path, pages(), [hostile], {"agency": "dor"})["html"].read_text()
+
+    assert "<script>" not in page and 'onmouseover="x' not in page
+    assert "Opt-out broke: &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#34; onmouseover=&#34;x" in page
+
+
+def test_gpc_and_waived_findings_keep_their_keys_and_order_in_the_json(tmp_path):
+    gpc = Finding(URL, "1.3.3", "pass", "GPC honoured.", {"gpc": True}, variant="gpc")
+    waived = Finding(URL, "2.2", "waived", "Waived by waiver W-1.", {}, waivers=("W-1", 7))
+
+    data = json.loads(write_reports(tmp_path, pages(), [gpc, waived], {"agency": "dor"})["json"].read_text())
+
+    assert [list(found) for found in data["findings"]] == [
+        ["url", "clause", "verdict", "reason", "evidence", "variant"],
+        ["url", "clause", "verdict", "reason", "evidence", "waivers"]]
+    assert data["findings"][1]["waivers"] == ["W-1", 7]
+    assert list(data["pages"][0]) == ["url", "screenshots", "cookies", "next_url", "error", "seconds", "platform"]

@@ -2,10 +2,13 @@
 
 import datetime
 import json
+from dataclasses import replace
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from extension.clauses.findings import Finding
+from extension.page_record import PageRecord
 from extension.report import write_reports
 from extension.rules import cookie_name_matches
 from extension.waivers import apply_waivers
@@ -31,26 +34,25 @@ def waiver(waiver_id="W-7", *, scope=None, clauses=("2.1", "2.2", "2.5"), starts
 
 def fail_2_2(*cookies):
     """A failing 2.2 finding naming its too-long cookies as cookie_clauses writes it."""
-    return {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Persistent cookies expire after more than 2 "
-            "years.", "evidence": {"too_long": [{"name": n, "domain": d, "lifetime_days": 1095} for n, d in cookies]}}
+    return Finding(URL, "2.2", "fail", "Persistent cookies expire after more than 2 years.",
+                   {"too_long": [{"name": n, "domain": d, "lifetime_days": 1095} for n, d in cookies]})
 
 
 def fail_2_1(*labels):
     """A failing 2.1 finding: persistent cookies outside the Commonwealth domains."""
-    return {"url": URL, "clause": "2.1", "verdict": "fail", "reason": "Persistent cookies set outside.",
-            "evidence": {"outside": list(labels)}}
+    return Finding(URL, "2.1", "fail", "Persistent cookies set outside.", {"outside": list(labels)})
 
 
 def fail_2_5(*labels):
     """A failing 2.5 finding: permanent cookies of outside parties without a contract."""
-    return {"url": URL, "clause": "2.5", "verdict": "fail", "reason": "Permanent cookies from outside parties.",
-            "evidence": {"offending": [{"cookie": label, "why": "not contracted"} for label in labels]}}
+    return Finding(URL, "2.5", "fail", "Permanent cookies from outside parties.",
+                   {"offending": [{"cookie": label, "why": "not contracted"} for label in labels]})
 
 
 def verdicts(findings, waivers, day):
     """The verdict of each finding after waivers, on one day."""
     applied = apply_waivers(findings, {URL: NOTICE}, {URL: waivers}, day)
-    return [f["verdict"] for f in applied]
+    return [f.verdict for f in applied]
 
 
 @pytest.mark.parametrize(("day", "holds"), [
@@ -72,10 +74,10 @@ def test_the_waived_finding_names_its_waiver_and_keeps_the_reason():
 
     [waived] = apply_waivers([finding], {URL: NOTICE}, {URL: [waiver("W-42")]}, STARTS)
 
-    assert waived["verdict"] == "waived" and waived["waivers"] == ["W-42"]
-    assert waived["reason"].startswith("Waived by waiver W-42 (in force on 2027-03-01): Persistent cookies")
-    assert waived["evidence"] == finding["evidence"]
-    assert finding["verdict"] == "fail"  # the input is not changed
+    assert waived.verdict == "waived" and waived.waivers == ("W-42",)
+    assert waived.reason.startswith("Waived by waiver W-42 (in force on 2027-03-01): Persistent cookies")
+    assert waived.evidence == finding.evidence
+    assert finding.verdict == "fail"  # the input is not changed
 
 
 def test_every_cookie_must_be_covered():
@@ -84,7 +86,7 @@ def test_every_cookie_must_be_covered():
     assert verdicts([finding], [waiver()], STARTS) == ["fail"]
     both = [waiver("W-1"), waiver("W-2", scope={"cookies": ["_other"]})]
     [waived] = apply_waivers([finding], {URL: NOTICE}, {URL: both}, STARTS)
-    assert waived["verdict"] == "waived" and waived["waivers"] == ["W-1", "W-2"]
+    assert waived.verdict == "waived" and waived.waivers == ("W-1", "W-2")
 
 
 def test_a_tracker_scope_covers_that_trackers_declared_cookies_only():
@@ -111,21 +113,20 @@ def test_a_waiver_covers_only_its_clauses():
 
 def test_passing_and_other_clauses_are_never_waived():
     everything = [waiver(scope={"cookies": ["*"]})]
-    findings = [{"url": URL, "clause": "1.3.1", "verdict": "fail", "reason": "Undeclared.",
-                 "evidence": {"undeclared": ["_ads_id (ads.example)"]}},
-                {"url": URL, "clause": "2.2", "verdict": "pass", "reason": "Fine.", "evidence": {"too_long": []}},
-                {"url": URL, "clause": "2.2", "verdict": "fail", "reason": "Unnamed.", "evidence": {}}]
+    findings = [Finding(URL, "1.3.1", "fail", "Undeclared.", {"undeclared": ["_ads_id (ads.example)"]}),
+                Finding(URL, "2.2", "pass", "Fine.", {"too_long": []}),
+                Finding(URL, "2.2", "fail", "Unnamed.", {})]
 
     assert verdicts(findings, everything, STARTS) == ["fail", "pass", "fail"]
 
 
 def test_waivers_apply_per_page():
     other = "https://other.mass.gov/"
-    findings = [fail_2_2(("_ads_id", "ads.example")), {**fail_2_2(("_ads_id", "ads.example")), "url": other}]
+    findings = [fail_2_2(("_ads_id", "ads.example")), replace(fail_2_2(("_ads_id", "ads.example")), url=other)]
 
     applied = apply_waivers(findings, {URL: NOTICE, other: NOTICE}, {URL: [waiver()], other: []}, STARTS)
 
-    assert [f["verdict"] for f in applied] == ["waived", "fail"]
+    assert [f.verdict for f in applied] == ["waived", "fail"]
 
 
 def test_offending_cookies_read_from_each_clauses_evidence():
@@ -138,7 +139,7 @@ def test_reports_count_waived_apart(tmp_path):
     findings = apply_waivers([fail_2_2(("_ads_id", "ads.example")), fail_2_1("_x (ads.example)")],
                              {URL: NOTICE}, {URL: [waiver("W-9")]}, STARTS)
 
-    paths = write_reports(tmp_path, [{"url": URL}], findings, {"agency": "dor"})
+    paths = write_reports(tmp_path, [PageRecord(URL)], findings, {"agency": "dor"})
 
     summary = json.loads(paths["json"].read_text())["summary"]
     assert summary["failed"] == 1 and summary["waived"] == 1

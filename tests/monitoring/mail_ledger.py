@@ -6,6 +6,7 @@ attempt) and stored through the same lease, record and finish functions the work
 
 import dataclasses
 
+from extension.clauses.findings import Finding
 from monitoring import engine
 from monitoring import runs
 from monitoring.record import record_page
@@ -64,8 +65,8 @@ class MailLedger:
                 if outcome == "unreachable":
                     runs.release(db, page_id, "tester", UNREACHABLE, final=True)
                 else:
-                    finding = {"clause": "2.2", "verdict": outcome, "reason": f"2.2 {outcome}",
-                               "evidence": {"cookies": ["ml_prefs (ml.example)"]}}
+                    evidence = {"cookies": ["ml_prefs (ml.example)"]}
+                    finding = Finding(page.url, "2.2", outcome, f"2.2 {outcome}", evidence)
                     record_page(db, self.settings, page, "tester", [finding], {}, 1.0)
                 engine.finish(self.app, self.settings, db, self.agency, run.id)
             return run.id

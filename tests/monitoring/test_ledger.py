@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from extension.clauses import findings as qa
 from monitoring import runs
 from monitoring.record import record_page
 from server.monitoring.settings import settings_for
@@ -44,8 +45,7 @@ def ledger(database_url, agencies_dir, tmp_path, monkeypatch):  # noqa: F811
 
 
 def finding(clause, verdict):
-    return {"url": "ignored", "clause": clause, "verdict": verdict, "reason": f"{clause} {verdict}",
-            "evidence": {"cookies": ["mx_prefs (led.mass.gov)"]}}
+    return qa.Finding("ignored", clause, verdict, f"{clause} {verdict}", {"cookies": ["mx_prefs (led.mass.gov)"]})
 
 
 def test_a_scheduled_run_is_created_once_whoever_asks(ledger):
