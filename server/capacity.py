@@ -15,9 +15,11 @@ from pathlib import Path
 
 from flask import current_app
 
+from server.core import settings
+
 EXTENSION_KEY = "capacity"
 # Set by server.gunicorn_conf in gunicorn's master, inherited by every worker.
-RUNTIME_DIR_VARIABLE = "CONSENT_RUNTIME_DIR"
+RUNTIME_DIR_VARIABLE = settings.RUNTIME_DIR_VARIABLE
 SLOTS_VARIABLE = "CONSENT_EQUAL_ACCESS_SLOTS"
 # Outside gunicorn (the test client, a threaded development server) one process serves everything.
 DEFAULT_SLOTS = 2
@@ -67,12 +69,13 @@ def cpu_slots(slots):
 
 
 def init_app(app):
-    """The pool of this service instance: gunicorn's shared folder, else a private one for this process."""
-    folder = os.environ.get(RUNTIME_DIR_VARIABLE)
-    slots = int(os.environ.get(SLOTS_VARIABLE, DEFAULT_SLOTS))
-    if not folder:
-        folder = tempfile.mkdtemp(prefix="consent-slots-")
-    app.extensions[EXTENSION_KEY] = SlotPool(folder, app.config.get("EQUAL_ACCESS_SLOTS", slots))
+    """The pool of this service instance: gunicorn's shared folder, else a private one for this process.
+
+    EQUAL_ACCESS_SLOTS comes from CONSENT_EQUAL_ACCESS_SLOTS through server.config (or a test's override).
+    """
+    folder = settings.gunicorn(os.environ).runtime_dir or tempfile.mkdtemp(prefix="consent-slots-")
+    slots = settings.whole_number(SLOTS_VARIABLE, app.config.get("EQUAL_ACCESS_SLOTS", DEFAULT_SLOTS), 0)
+    app.extensions[EXTENSION_KEY] = SlotPool(folder, slots)
 
 
 def get_pool():

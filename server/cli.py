@@ -8,6 +8,7 @@ import click
 from flask.cli import ScriptInfo
 
 from server.commands import cli
+from server.core import settings
 
 PROG = "consent-service"
 
@@ -19,7 +20,7 @@ def app_for_commands():
     from server.staff.mount import SCHEMA_CHECK_KEY
 
     overrides = {SCHEMA_CHECK_KEY: False}
-    if not os.environ.get("CONSENT_SECRET_KEYS"):
+    if not settings.signing(os.environ).secret_keys:
         # A throwaway key, never used: the factory refuses to start without one, and these commands make no token.
         overrides["SECRET_KEYS"] = [secrets.token_urlsafe(32)]
     return create_app(overrides)

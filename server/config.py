@@ -1,35 +1,26 @@
-"""Settings read from the environment, as DESIGN.md "Running" names them."""
+"""The factory's settings: server.core.settings' groups as app.config keys, checked again after test overrides."""
 
 import logging
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from server.core import settings as core_settings
+from server.core.settings import DEFAULT_BIND  # noqa: F401 - gunicorn's settings name it from here
+from server.core.settings import DEMO_KEY_VARIABLE
+from server.core.settings import ConfigError
+from server.core.settings import bound_url
+from server.core.settings import origin
 from server.demo_agency import demo_agency
 
 log = logging.getLogger("server")
 
-DEFAULT_TOKEN_MAX_AGE = 43200
-DEFAULT_BIND = "127.0.0.1:8000"
-# Wildcard binds accept every interface; a browser reaches them on loopback.
-WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]", "": "127.0.0.1"}
-# Not a documented setting: how the demo key travels from gunicorn's master to its workers.
-DEMO_KEY_VARIABLE = "CONSENT_DEMO_GENERATED_KEY"
 MAX_BODY_BYTES = 16 * 1024
-
-
-class ConfigError(RuntimeError):
-    """A setting is missing or malformed; the message says which and how to fix it."""
-
-
-def _truthy(value):
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def demo_mode(environ):
     """Whether CONSENT_DEMO asks for the demo agency."""
-    return _truthy(environ.get("CONSENT_DEMO", ""))
+    return core_settings.flag(environ, "CONSENT_DEMO", False)
 
 
 def ensure_demo_key(environ, announce=True):
@@ -45,75 +36,28 @@ def ensure_demo_key(environ, announce=True):
             log.warning("demo mode: generated a random signing key for this run; tokens end with it")
 
 
-def parse_keys(raw):
-    """Split the comma-separated key list (newest first), refusing keys too short to be secret."""
-    keys = [key.strip() for key in raw.split(",") if key.strip()]
-    for key in keys:
-        if len(key) < 16:
-            raise ConfigError("CONSENT_SECRET_KEYS: every key must be at least 16 characters long")
-    return keys
-
-
 def from_environment(environ=None):
-    """Build the app settings from the environment; refuse to run without keys unless in demo mode."""
+    """The factory's settings (app.config keys) from the environment's Service, Signing, Console and Gunicorn
+    groups; test_config overrides them key by key afterwards."""
     environ = os.environ if environ is None else environ
-    demo = demo_mode(environ)
-    keys = parse_keys(environ.get("CONSENT_SECRET_KEYS", ""))
-    if not keys and demo:
-        ensure_demo_key(environ, announce=False)
-        keys = [environ[DEMO_KEY_VARIABLE]]
-    raw_age = environ.get("CONSENT_TOKEN_MAX_AGE", str(DEFAULT_TOKEN_MAX_AGE))
-    try:
-        max_age = int(raw_age)
-    except ValueError:
-        raise ConfigError(f"CONSENT_TOKEN_MAX_AGE: {raw_age!r} is not a whole number of seconds") from None
-    public_url = public_url_setting(environ, demo)
-    return {
-        "SECRET_KEYS": keys,
+    ensure_demo_key(environ, announce=False)
+    service = core_settings.service(environ)
+    signing = core_settings.signing(environ)
+    console = core_settings.console(environ)
+    slots = core_settings.gunicorn(environ).equal_access_slots
+    settings = {
+        "SECRET_KEYS": list(signing.secret_keys),
         # None: the instance folder's agencies/ (create_app resolves it; the package has no agencies of its own).
-        "AGENCIES_DIR": environ.get("CONSENT_AGENCIES_DIR") or None,
-        "DEMO": demo,
-        "TOKEN_MAX_AGE": max_age,
-        "PUBLIC_URL": public_url,
+        "AGENCIES_DIR": str(service.agencies_dir) if service.agencies_dir else None,
+        "DEMO": service.demo,
+        "TOKEN_MAX_AGE": signing.token_max_age,
+        "PUBLIC_URL": service.public_url,
+        "DATABASE_URL": console.database_url,
+        "WAIVER_LEAD_DAYS": console.waiver_lead_days,
     }
-
-
-def public_url_setting(environ, demo):
-    """CONSENT_PUBLIC_URL as an origin; in demo mode by default the bound address; else None."""
-    public_url = environ.get("CONSENT_PUBLIC_URL", "").strip()
-    if not public_url and demo:
-        public_url = bound_url(environ.get("CONSENT_BIND") or DEFAULT_BIND)
-    return public_origin(public_url) if public_url else None
-
-
-def bound_url(bind):
-    """The http origin a browser on this machine uses for a gunicorn bind address (host[:port])."""
-    if bind.startswith(("unix:", "fd://")):
-        raise ConfigError(f"CONSENT_BIND = {bind!r}: not a TCP address; set CONSENT_PUBLIC_URL for the demo")
-    host, port = bind, "8000"
-    # "[::1]:8000" and "127.0.0.1:8000" end in :PORT; a bare IPv6 address ("::1") does not.
-    head, colon, tail = bind.rpartition(":")
-    if colon and tail.isdigit() and (head.endswith("]") or ":" not in head):
-        host, port = head, tail
-    host = WILDCARD_HOSTS.get(host, host)
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
-def public_origin(raw):
-    """CONSENT_PUBLIC_URL as a bare origin (scheme://host[:port]); anything else is refused with one line."""
-    value = raw.rstrip("/")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        parts = None
-    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path
-            or parts.query or parts.fragment or "@" in parts.netloc):
-        raise ConfigError(f"CONSENT_PUBLIC_URL = {raw!r}: must be an origin such as https://consent.mass.gov "
-                          "(scheme and host, no path)")
-    return value
+    if slots is not None:
+        settings["EQUAL_ACCESS_SLOTS"] = slots
+    return settings
 
 
 def validate(settings):
@@ -128,10 +72,10 @@ def validate(settings):
     if settings["TOKEN_MAX_AGE"] <= 0:
         raise ConfigError("CONSENT_TOKEN_MAX_AGE must be positive")
     if settings.get("PUBLIC_URL"):
-        settings["PUBLIC_URL"] = public_origin(settings["PUBLIC_URL"])
+        settings["PUBLIC_URL"] = origin("CONSENT_PUBLIC_URL", settings["PUBLIC_URL"])
     elif settings.get("DEMO"):
         # Demo switched on by test_config rather than the environment: the bound address, as in from_environment.
-        settings["PUBLIC_URL"] = bound_url(os.environ.get("CONSENT_BIND") or DEFAULT_BIND)
+        settings["PUBLIC_URL"] = bound_url(core_settings.bind(os.environ))
 
 
 def agency_sources(app):

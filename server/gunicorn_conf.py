@@ -6,15 +6,14 @@ files cap equal-access at workers - 1 (server/capacity.py). The checkout's gunic
 """
 
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 
 from server import capacity
-from server.config import DEFAULT_BIND
 from server.config import ensure_demo_key
+from server.core import settings
 from server.logging_privacy import mask_handlers
 
 logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
@@ -24,13 +23,24 @@ mask_handlers()
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
-# A demo key made here is inherited by every forked worker, so a token
-# issued by one worker verifies on all of them.
-ensure_demo_key(os.environ)
 
-bind = os.environ.get("CONSENT_BIND", DEFAULT_BIND)
-workers = int(os.environ.get("CONSENT_WORKERS", min(4, multiprocessing.cpu_count() + 1)))
-worker_class = os.environ.get("CONSENT_WORKER_CLASS", "sync")
+def _read_or_exit():
+    """The Gunicorn group, after making the demo key (one line and exit 1 on a bad value: gunicorn reads this file
+    before it has a logger, and would print a traceback)."""
+    try:
+        # A demo key made here is inherited by every forked worker, so a token
+        # issued by one worker verifies on all of them.
+        ensure_demo_key(os.environ)
+        return settings.gunicorn(os.environ)
+    except settings.ConfigError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+
+
+_settings = _read_or_exit()
+bind = _settings.bind
+workers = _settings.workers
+worker_class = _settings.worker_class
 graceful_timeout = 10
 # Several instances may run side by side (tests, benchmarks): no shared control socket.
 control_socket_disable = True
@@ -55,14 +65,14 @@ def on_starting(server):
     os.environ[capacity.RUNTIME_DIR_VARIABLE] = folder
     # Never every worker: one is always left for banner.js, opt-out and status.
     most = max(0, server.cfg.workers - 1)
-    wanted = int(os.environ.get(capacity.SLOTS_VARIABLE, most))
-    os.environ[capacity.SLOTS_VARIABLE] = str(min(wanted, most))
+    wanted = settings.gunicorn(os.environ).equal_access_slots
+    os.environ[capacity.SLOTS_VARIABLE] = str(most if wanted is None else min(wanted, most))
     server.log.info("equal-access: at most %s check(s) at once with %s workers", os.environ[capacity.SLOTS_VARIABLE],
                     server.cfg.workers)
 
 
 def on_exit(server):
     """Master, at shutdown: the slot folder goes with the instance."""
-    folder = os.environ.get(capacity.RUNTIME_DIR_VARIABLE)
+    folder = settings.gunicorn(os.environ).runtime_dir
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

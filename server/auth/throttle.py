@@ -8,7 +8,6 @@ the Redis of CONSENT_QUEUE_URL) never holds an address or a name in clear, and n
 
 import hashlib
 import hmac
-import os
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -34,7 +33,7 @@ KNOWN_CLIENT_SECONDS = 30 * 24 * 3600
 
 def storage_uri(app):
     """Redis when the monitoring queue is on Redis (the same server, so every worker counts together), else memory."""
-    url = queue_url(app, os.environ)
+    url = queue_url(app)
     scheme = urlsplit(url).scheme
     if scheme in ("redis", "rediss"):
         return url

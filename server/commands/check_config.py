@@ -17,6 +17,7 @@ from server import config
 from server import db
 from server.agency_problems import problems
 from server.agency_problems import show
+from server.core import settings as core_settings
 from server.demo_agency import demo_agency
 from server.equal_access.rules import rules_for_agency
 from server.registry import AgencyConfigError
@@ -78,18 +79,21 @@ def startup_problems(environ):
     """What would stop create_app: settings (signing keys included), every agency file, the console database's
     schema; one line each."""
     try:
+        # Every group, monitoring's too: a bad value stops the master now, not a worker or a page later.
+        core_settings.read(environ)
         settings = config.from_environment(environ)
         config.validate(settings)
         demo_url = settings["PUBLIC_URL"] if settings["DEMO"] else None
         problems = folder_problems(settings["AGENCIES_DIR"] or default_agencies_dir(), demo_url)[1]
     except (config.ConfigError, AgencyConfigError) as error:
         return [str(error)]
-    return problems or database_problems()
+    return problems or database_problems(settings["DATABASE_URL"])
 
 
-def database_problems():
+def database_problems(url=None):
     """A console database behind the code's schema, as one line (each worker would otherwise stop with a traceback)."""
     app = Flask("server.app")
+    app.config["DATABASE_URL"] = url
     engine = db.init_app(app)
     try:
         db.check_schema(app)
@@ -104,8 +108,9 @@ def database_problems():
 def folder_to_check():
     """CONSENT_AGENCIES_DIR; else the instance folder's agencies/; else, when that is absent, ./agencies (in a
     checkout: the folder `make run` serves)."""
-    if os.environ.get("CONSENT_AGENCIES_DIR"):
-        return Path(os.environ["CONSENT_AGENCIES_DIR"])
+    configured = core_settings.path(os.environ, "CONSENT_AGENCIES_DIR")
+    if configured:
+        return configured
     instance = default_agencies_dir()
     if not instance.is_dir() and Path("agencies").is_dir():
         return Path("agencies").resolve()

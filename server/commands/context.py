@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from server import config
 from server import db
+from server.core import settings
 from server.db.session import engine_of
 from server.registry import Registry
 
@@ -22,9 +23,10 @@ def console_app(environ=None):
     """
     environ = os.environ if environ is None else environ
     app = Flask("server.app")
-    demo = config.demo_mode(environ)
-    app.config.update(DEMO=demo, PUBLIC_URL=config.public_url_setting(environ, demo),
-                      AGENCIES_DIR=environ.get("CONSENT_AGENCIES_DIR") or None)
+    service = settings.service(environ)
+    app.config.update(DEMO=service.demo, PUBLIC_URL=service.public_url,
+                      AGENCIES_DIR=str(service.agencies_dir) if service.agencies_dir else None,
+                      DATABASE_URL=settings.console(environ).database_url)
     db.init_app(app)
     return app
 

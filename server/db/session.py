@@ -26,7 +26,8 @@ class DatabaseUnavailable(ApiError):
 
 
 def _configured_url(app):
-    return app.config.get("DATABASE_URL") or os.environ.get("CONSENT_DATABASE_URL")
+    # create_app and the commands' bare apps put CONSENT_DATABASE_URL there (server.config, server.commands.context).
+    return app.config.get("DATABASE_URL")
 
 
 def is_default_database(app):

@@ -1,19 +1,14 @@
 """CONSENT_WAIVER_LEAD_DAYS read into the app, apart from the package face so the pure rules import alone."""
 
-import os
-
-from server.config import ConfigError
-from server.waivers.rules import DEFAULT_LEAD_DAYS
+from server.core.settings import DEFAULT_LEAD_DAYS
+from server.core.settings import whole_number
 from server.waivers.workflow import LEAD_DAYS_KEY
+
+VARIABLE = "CONSENT_WAIVER_LEAD_DAYS"
 
 
 def init_app(app):
-    """CONSENT_WAIVER_LEAD_DAYS (or the app's WAIVER_LEAD_DAYS): days between filing and the earliest start."""
-    raw = app.config.get(LEAD_DAYS_KEY, os.environ.get("CONSENT_WAIVER_LEAD_DAYS", DEFAULT_LEAD_DAYS))
-    try:
-        days = int(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"CONSENT_WAIVER_LEAD_DAYS: {raw!r} is not a whole number of days") from None
-    if days < 0:
-        raise ConfigError(f"CONSENT_WAIVER_LEAD_DAYS: {raw!r} must not be negative")
-    app.config[LEAD_DAYS_KEY] = days
+    """The app's WAIVER_LEAD_DAYS (CONSENT_WAIVER_LEAD_DAYS through server.config, or a test's override), checked
+    with the settings' own parser: days between filing and the earliest start."""
+    raw = app.config.get(LEAD_DAYS_KEY, DEFAULT_LEAD_DAYS)
+    app.config[LEAD_DAYS_KEY] = whole_number(VARIABLE, raw, 0)

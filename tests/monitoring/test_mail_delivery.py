@@ -16,10 +16,8 @@ from sqlalchemy import select
 
 from monitoring import engine
 from monitoring import mail
-from server.config import ConfigError
 from server.db import session_for
 from server.monitoring.models import Regression
-from server.monitoring.settings import smtp_ca_file
 
 HTML = {"Accept": "text/html"}
 CREDENTIALS = ("mailer", "s3cret-pass")
@@ -163,11 +161,3 @@ def test_no_header_is_built_from_a_control_character(ledger, name):
     with pytest.raises(ValueError, match="holds a control character"):
         mail.unchecked_message_for(ledger.settings, agency, [], {})
 
-
-def test_the_ca_file_setting_is_checked_at_start(tmp_path):
-    assert smtp_ca_file({}) is None
-    with pytest.raises(ConfigError, match=r"^CONSENT_SMTP_CA_FILE = '.*absent.pem': No such file or directory$"):
-        smtp_ca_file({"CONSENT_SMTP_CA_FILE": str(tmp_path / "absent.pem")})
-    (tmp_path / "junk.pem").write_text("not a certificate")
-    with pytest.raises(ConfigError, match=r"^CONSENT_SMTP_CA_FILE = '.*junk.pem': holds no PEM certificate$"):
-        smtp_ca_file({"CONSENT_SMTP_CA_FILE": str(tmp_path / "junk.pem")})

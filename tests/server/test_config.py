@@ -175,8 +175,14 @@ def test_max_age_must_be_a_whole_number(value):
 def test_max_age_must_be_positive(environ, value):
     environ.setenv("CONSENT_SECRET_KEYS", NEW_KEY)
     environ.setenv("CONSENT_TOKEN_MAX_AGE", value)
-    with pytest.raises(ConfigError, match="CONSENT_TOKEN_MAX_AGE must be positive"):
+    with pytest.raises(ConfigError, match=f'^CONSENT_TOKEN_MAX_AGE: "{value}" must be at least 1$'):
         create_app()
+
+
+def test_max_age_given_by_the_app_must_be_positive(environ):
+    environ.setenv("CONSENT_SECRET_KEYS", NEW_KEY)
+    with pytest.raises(ConfigError, match="CONSENT_TOKEN_MAX_AGE must be positive"):
+        create_app({"TOKEN_MAX_AGE": 0})
 
 
 def test_demo_site_only_in_demo_mode(environ):

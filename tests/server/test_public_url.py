@@ -68,7 +68,7 @@ def test_a_public_url_that_is_not_an_origin_is_refused_in_one_line(value):
     with pytest.raises(ConfigError) as refused:
         config.from_environment({"CONSENT_PUBLIC_URL": value})
     message = str(refused.value)
-    assert message.startswith("CONSENT_PUBLIC_URL = ") and "\n" not in message
+    assert message.startswith(f'CONSENT_PUBLIC_URL: "{value}" must be an origin') and "\n" not in message
 
 
 def test_the_demo_agency_follows_the_bound_port(agencies_dir):
