@@ -2,7 +2,7 @@
 
 from flask import request
 
-from server.cookie_name import OPT_OUT_COOKIE
+from server.core.cookie_name import OPT_OUT_COOKIE
 
 
 def set_opt_out_cookie(response, token):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from server.cookie_name import OPT_OUT_COOKIE
+from server.core.cookie_name import OPT_OUT_COOKIE
 from server.equal_access.compare import compare
 from server.equal_access.extract import extract_bytes
 from server.equal_access.rules import rules_for_agency
