@@ -10,16 +10,15 @@ from server import redirects
 from server import registry
 from server import security
 from server import tokens
-from server.staff import mount as api_staff
-from server.console import features as console_pages
 from server.errors import register_errors
 from server.openapi import build_spec
 from server.public import api
 from server.public import banner
 from server.public import choices
 from server.public import demo
-from server.equal_access import views as equal_access
 from server.public import meta
+from server.public import waivers
+from server.staff import switch
 from server.static_delivery import middleware as static_delivery
 
 log = logging.getLogger("server")
@@ -45,6 +44,7 @@ def create_app(test_config=None):
     redirects.init_app(app)
     commands.init_app(app)
 
+    # The public half: it never needs the staff half, nor its database.
     app.register_blueprint(meta.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(choices.bp)
@@ -52,14 +52,24 @@ def create_app(test_config=None):
     banner.init_app(app)
     # After security.init_app and banner.init_app: it serves the built banners behind the same headers.
     static_delivery.init_app(app)
-    app.register_blueprint(equal_access.bp)
-    equal_access.init_app(app)
+    app.register_blueprint(waivers.bp)
     if settings["DEMO"]:
         app.register_blueprint(demo.bp)
-    api_staff.init_app(app)
-    console_pages.init_app(app)
+    staff_schemas = _mount_staff(app)
 
     # Every view documents itself (server/openapi.py); the blueprints add the named components they cite.
-    app.extensions["openapi"] = build_spec(app, equal_access.OPENAPI_SCHEMAS + api_staff.OPENAPI_SCHEMAS)
+    app.extensions["openapi"] = build_spec(app, waivers.OPENAPI_SCHEMAS + staff_schemas)
     log.info("serving %d agencies%s", len(agencies.agencies), " with the demo site" if settings["DEMO"] else "")
     return app
+
+
+def _mount_staff(app):
+    """The staff half, when a console database is configured (else /console is 404); its OpenAPI components."""
+    if not switch.console_wanted(app.config):
+        return ()
+    switch.require_console()
+    # Imported here: the public service alone never loads SQLAlchemy, Alembic, Flask-WTF or WeasyPrint.
+    from server.staff import mount
+
+    mount.init_app(app)
+    return mount.OPENAPI_SCHEMAS

@@ -4,19 +4,16 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
-from zoneinfo import ZoneInfo
 
-COMMONWEALTH = ZoneInfo("America/New_York")
+from server.core.calendar import COMMONWEALTH
+from server.core.calendar import today
+
+__all__ = ["COMMONWEALTH", "commonwealth_day", "commonwealth_midnight", "iso_instant", "today", "utcnow"]
 
 
 def utcnow():
     """Now in UTC, naive (stored alike on SQLite and PostgreSQL)."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def today() -> date:
-    """Today's date in Massachusetts: waivers begin and end on the Commonwealth's calendar days."""
-    return datetime.now(COMMONWEALTH).date()
 
 
 def commonwealth_day(instant) -> date:

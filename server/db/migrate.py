@@ -85,25 +85,32 @@ def create_default_database(app):
             log.info("created the console database %s (SQLite, schema %s)", path, head_revision())
 
 
+def schema_problem(app):
+    """Why the console cannot run on this database (None: it is at the code's schema); unreachable raises."""
+    head = head_revision()
+    with engine_of(app).connect() as connection:
+        current = current_revision(connection)
+    if current == head:
+        return None
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is None:
+        return f"the console database is empty (schema {head} expected): run `{UPGRADE_COMMAND}`"
+    if current in known:
+        return f"the console database is at schema {current}, behind the code's {head}: run `{UPGRADE_COMMAND}`"
+    return (f"the console database is at schema {current}, which this code does not know "
+            f"(newer code upgraded it?): run the newer code")
+
+
 def check_schema(app):
     """Refuse a database behind (or ahead of) the code; an unreachable one only warns, visitors need none."""
     if is_default_database(app):
         create_default_database(app)
-    head = head_revision()
     try:
-        with engine_of(app).connect() as connection:
-            current = current_revision(connection)
+        problem = schema_problem(app)
     except OperationalError as error:
         log.warning("console database unreachable (%s): the console answers 503 until it is back",
                     type(error.orig).__name__)
         return None
-    if current == head:
-        return current
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if current is None:
-        raise SchemaBehind(f"the console database is empty (schema {head} expected): run `{UPGRADE_COMMAND}`")
-    if current in known:
-        raise SchemaBehind(f"the console database is at schema {current}, behind the code's {head}: "
-                           f"run `{UPGRADE_COMMAND}`")
-    raise SchemaBehind(f"the console database is at schema {current}, which this code does not know "
-                       f"(newer code upgraded it?): run the newer code")
+    if problem is not None:
+        raise SchemaBehind(problem)
+    return head_revision()

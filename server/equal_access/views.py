@@ -1,4 +1,4 @@
-"""POST /v1/AGENCY/equal-access: the equal-access checker (policy 1.3.3) behind the JSON API."""
+"""POST /v1/AGENCY/equal-access: the equal-access checker (policy 1.3.3) behind the JSON API (staff half)."""
 
 from dataclasses import dataclass
 
@@ -13,7 +13,7 @@ from server.equal_access.check import check_pages
 from server.equal_access.fetch import SafeFetcher
 from server.equal_access.guard import FetchRefused
 from server.equal_access.guard import system_resolver
-from server.equal_access.rules import rules_for_agency
+from server.core.equal_access.rules import rules_for_agency
 from server import capacity
 from server.capacity import NoSlotFree
 from server.capacity import get_pool
@@ -26,9 +26,12 @@ from server.openapi import documented
 from server.schemas.equal_access import EQUAL_ACCESS_OPERATION
 from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
 from server.schemas.equal_access import OPENAPI_SCHEMAS
+from server.staff.schema_gate import refuse_if_closed
 from server.tokens import get_tokens
 
 bp = Blueprint("equal_access", __name__, url_prefix="/v1/<agency_id>")
+# A staff endpoint: closed (JSON 503) while the console database is behind the code, as the console is.
+bp.before_request(refuse_if_closed)
 EXTENSION_KEY = "equal_access"
 __all__ = ["OPENAPI_SCHEMAS", "bp", "init_app"]
 

@@ -1,21 +1,45 @@
-"""Wires the staff half into the app: database, sign-in, waiver registry and their endpoints."""
+"""Mounts the staff half on the app: database, schema gate, sign-in, waivers, dashboard, statements, equal-access.
+
+Called by the factory only when a console database is configured (server/staff/switch.py). It registers the
+provider the public waivers list reads; the public half never imports anything from here.
+"""
+
+from flask import Blueprint
 
 from server import auth
 from server import db
-from server.public import waivers as public_waivers
-from server.waivers import api as api_waivers
+from server.console import features
+from server.equal_access import views as equal_access
+from server.public.waivers import PROVIDER_KEY
+from server.staff import schema_gate
+from server.staff.switch import SCHEMA_CHECK_KEY
+from server.waivers import api as waivers_api
 from server.waivers import lead_days
+from server.waivers.serialise import public_view
+from server.waivers.workflow import in_force
 
-SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"
-OPENAPI_SCHEMAS = api_waivers.OPENAPI_SCHEMAS
+__all__ = ["OPENAPI_SCHEMAS", "SCHEMA_CHECK_KEY", "init_app"]
+OPENAPI_SCHEMAS = equal_access.OPENAPI_SCHEMAS + waivers_api.OPENAPI_SCHEMAS
+# The staff half's own templates (the page a closed console answers with).
+bp = Blueprint("staff", __name__, template_folder="templates")
+
+
+def waivers_in_force(agency_id, day):
+    """The public list's provider: from the database, or a 503 naming why it cannot be read."""
+    schema_gate.refuse_if_closed()
+    return [public_view(waiver) for waiver in in_force(db.get_session(), agency_id, day)]
 
 
 def init_app(app):
-    """Refuse a database behind the code (except for `db upgrade`); the visitor endpoints never open it."""
+    """A database behind the code closes the staff half (503) and never the visitors; `db upgrade` opens it."""
     db.init_app(app)
-    if app.config.get(SCHEMA_CHECK_KEY, True):
-        db.check_schema(app)
+    # First of the staff half's before_request hooks: a closed console answers before sign-in or CSRF run.
+    schema_gate.init_app(app, check_now=app.config.get(SCHEMA_CHECK_KEY, True))
     auth.init_app(app)
     lead_days.init_app(app)
-    app.register_blueprint(public_waivers.bp)
-    app.register_blueprint(api_waivers.bp)
+    app.register_blueprint(bp)
+    app.register_blueprint(waivers_api.bp)
+    app.register_blueprint(equal_access.bp)
+    equal_access.init_app(app)
+    app.extensions[PROVIDER_KEY] = waivers_in_force
+    features.init_app(app)

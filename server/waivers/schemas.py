@@ -41,25 +41,6 @@ class WaiverListSchema(Schema):
     waivers = fields.List(fields.Nested(WaiverSchema), dump_only=True)
 
 
-class PublicWaiverSchema(Schema):
-    """A waiver in force as anyone may read it: scope and dates only."""
-
-    id = fields.Integer(dump_only=True)
-    clauses = fields.List(fields.String(), dump_only=True)
-    scope = fields.Dict(dump_only=True)
-    kind = fields.String(dump_only=True)
-    starts = fields.Date(dump_only=True)
-    ends = fields.Date(dump_only=True, allow_none=True)
-
-
-class PublicWaiverListSchema(Schema):
-    """GET /v1/AGENCY/waivers."""
-
-    agency = fields.String(dump_only=True)
-    date = fields.Date(dump_only=True)
-    waivers = fields.List(fields.Nested(PublicWaiverSchema), dump_only=True)
-
-
 def _errors(*statuses):
     return {str(status): {"description": "refused", "content": {"application/json": {"schema": "Error"}}}
             for status in statuses}
@@ -84,7 +65,7 @@ _STEP_DOCS = (
 OPENAPI_SCHEMAS = (
     ("WaiverRequest", WaiverRequestSchema), ("Waiver", WaiverSchema), ("WaiverList", WaiverListSchema),
     ("WaiverRecommend", RecommendSchema), ("WaiverLegalReview", LegalReviewSchema), ("WaiverDecide", DecideSchema),
-    ("WaiverWithdraw", WithdrawSchema), ("PublicWaiverList", PublicWaiverListSchema),
+    ("WaiverWithdraw", WithdrawSchema),
 )
 # The operations each view carries (server/openapi.py `documented`), so each is written beside its route.
 LIST_WAIVERS = {
@@ -103,6 +84,3 @@ SHOW_WAIVER = {
 STEPS = {step: {"summary": summary, "parameters": [WAIVER_ID], "requestBody": _body(schema),
                 "responses": {**_json("Waiver"), **_errors(400, 401, 403, 404, 409, 415, 422, 503)}}
          for step, schema, summary in _STEP_DOCS}
-PUBLIC_WAIVERS = {
-    "summary": "The agency's waivers in force today: scope and dates only (public)",
-    "responses": {**_json("PublicWaiverList"), **_errors(404, 503)}}
