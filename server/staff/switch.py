@@ -1,17 +1,11 @@
-"""Whether the staff half is wanted, and whether it is installed: read without importing it (no SQLAlchemy)."""
+"""Whether the staff half is wanted: read from the settings without importing it (no SQLAlchemy)."""
 
-import importlib.util
 import os
+
+from server import parts
 
 # `export` and other commands that read no console data skip the start-up schema check (server/cli.py).
 SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"
-INSTALL_HINT = "the staff console is not installed: pip install 'ma-consent[console]'"
-# What the console cannot run without ([console] in setup.cfg); checked by name, nothing imported.
-CONSOLE_PACKAGES = ("sqlalchemy", "alembic", "flask_wtf", "argon2", "limits")
-
-
-class ConsoleNotInstalled(RuntimeError):
-    """A console database is configured but the [console] extra is not installed: one line says which."""
 
 
 def database_named(config):
@@ -28,15 +22,9 @@ def console_wanted(config):
     """
     if database_named(config):
         return True
-    return bool(config.get("DEMO")) and console_installed()
-
-
-def console_installed():
-    """True when every package the console imports is installed."""
-    return all(importlib.util.find_spec(name) is not None for name in CONSOLE_PACKAGES)
+    return bool(config.get("DEMO")) and parts.installed("console")
 
 
 def require_console():
-    """Refuse, in one line naming the extra, to run what needs the console when it is not installed."""
-    if not console_installed():
-        raise ConsoleNotInstalled(INSTALL_HINT)
+    """A database is named but the console is not installed: one line naming the extra."""
+    parts.require("console")
