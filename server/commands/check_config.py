@@ -14,12 +14,12 @@ from flask import Flask
 from marshmallow import ValidationError
 
 from server import config
-from server import db
+from server import parts
 from server.agency_problems import problems
 from server.agency_problems import show
 from server.core import settings as core_settings
 from server.demo_agency import demo_agency
-from server.equal_access.rules import rules_for_agency
+from server.core.equal_access.rules import rules_for_agency
 from server.registry import AgencyConfigError
 from server.registry import load_agency_file
 from server.schemas.agency import AGENCY_SCHEMA
@@ -76,8 +76,10 @@ def folder_problems(folder, demo_url=None):
 
 
 def startup_problems(environ):
-    """What would stop create_app: settings (signing keys included), every agency file, the console database's
-    schema; one line each."""
+    """What would stop create_app: settings (signing keys included), every agency file; one line each.
+
+    Not the console database: one behind the code closes only the console (503), never the service.
+    """
     try:
         # Every group, monitoring's too: a bad value stops the master now, not a worker or a page later.
         core_settings.read(environ)
@@ -87,22 +89,9 @@ def startup_problems(environ):
         problems = folder_problems(settings["AGENCIES_DIR"] or default_agencies_dir(), demo_url)[1]
     except (config.ConfigError, AgencyConfigError) as error:
         return [str(error)]
-    return problems or database_problems(settings["DATABASE_URL"])
-
-
-def database_problems(url=None):
-    """A console database behind the code's schema, as one line (each worker would otherwise stop with a traceback)."""
-    app = Flask("server.app")
-    app.config["DATABASE_URL"] = url
-    engine = db.init_app(app)
-    try:
-        db.check_schema(app)
-    except db.SchemaBehind as error:
-        return [str(error)]
-    finally:
-        # Run in gunicorn's master: no connection may be inherited by the workers it forks.
-        engine.dispose()
-    return []
+    if settings["DATABASE_URL"] and not parts.installed("console"):
+        problems.append(f"CONSENT_DATABASE_URL is set but {parts.not_installed('console')}")
+    return problems
 
 
 def folder_to_check():
