@@ -88,12 +88,14 @@ run: $(STAMP) pango
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # One pytest-xdist worker per core, each test file whole on one worker (its module fixtures start once);
-# fuzzing at the suite's size; the runs of minutes (marker `long`) wait for `make test-long`.
+# fuzzing at the suite's size; the runs of minutes (marker `long`) wait for `make test-long`. Timing-bound
+# tests (marker `quiet`) run after, alone on the machine; status 5 is "none selected" (PYTEST_ARGS chose others).
 TEST_ENV  := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-suite}
 XDIST     := -n auto --dist loadfile
 
 test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
-	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(PY) -m pytest -q -m "quiet and not long" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The 50-page Redis queue run and the wheel and sdist build: CI (.ci/run) runs them after `make test`.
 test-long: $(STAMP) browser postgres redis pango

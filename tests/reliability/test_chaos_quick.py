@@ -3,6 +3,8 @@
 import pytest
 from load_faults import run_scenario
 
+# Timing-bound (a respawned worker's ready time): `make test` runs it alone, after the parallel part.
+pytestmark = pytest.mark.quiet
 CONNECTIONS = 32
 # Sync workers answer one request at a time: a SIGKILL can lose at most that one.
 IN_FLIGHT_PER_WORKER = 1
