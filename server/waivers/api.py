@@ -13,6 +13,8 @@ from server.waivers.schemas import LIST_WAIVERS
 from server.waivers.schemas import OPENAPI_SCHEMAS
 from server.waivers.schemas import SHOW_WAIVER
 from server.waivers.schemas import STEPS
+from server.waivers.schemas import WAIVER
+from server.waivers.schemas import WAIVER_LIST
 from server.db import get_session
 from server.openapi import documented
 from server.waivers import workflow
@@ -20,7 +22,6 @@ from server.waivers.rules import DECIDE
 from server.waivers.rules import LEGAL_REVIEW
 from server.waivers.rules import RECOMMEND
 from server.waivers.rules import WITHDRAW
-from server.waivers.serialise import staff_view
 
 bp = Blueprint("console_waivers_api", __name__, url_prefix="/console/api/waivers")
 __all__ = ["OPENAPI_SCHEMAS", "bp"]
@@ -33,7 +34,7 @@ def list_waivers():
     """Waivers the caller may see; ?agency= and ?state= filter."""
     waivers = workflow.list_waivers(get_session(), current_user(), agency=request.args.get("agency") or None,
                                     state_filter=request.args.get("state") or None)
-    return jsonify({"waivers": [staff_view(waiver) for waiver in waivers]})
+    return jsonify(WAIVER_LIST.dump({"waivers": waivers}))
 
 
 @bp.post("")
@@ -42,7 +43,7 @@ def list_waivers():
 def file_waiver():
     """File a request (requester): 201 with the waiver, its state `submitted` and the first trail entry."""
     waiver = workflow.file_waiver(get_session(), current_user(), json_object())
-    response = jsonify(staff_view(waiver))
+    response = jsonify(WAIVER.dump(waiver))
     response.status_code = 201
     response.headers["Location"] = f"/console/api/waivers/{waiver.id}"
     return response
@@ -53,7 +54,7 @@ def file_waiver():
 @documented(get=SHOW_WAIVER)
 def show_waiver(waiver_id):
     """One waiver with every field, its state today and its trail."""
-    return jsonify(staff_view(workflow.get_waiver(get_session(), current_user(), waiver_id)))
+    return jsonify(WAIVER.dump(workflow.get_waiver(get_session(), current_user(), waiver_id)))
 
 
 # Who may take each step (policy 3.4): the committee recommends, General Counsel reviews, the Assistant Secretary
@@ -73,7 +74,7 @@ def _step_view(action, roles):
     @documented(post=STEPS[action])
     def take_step(waiver_id):
         waiver = workflow.take_step(get_session(), current_user(), waiver_id, action, json_object())
-        return jsonify(staff_view(waiver))
+        return jsonify(WAIVER.dump(waiver))
 
     take_step.__name__ = action.replace("-", "_")
     take_step.__doc__ = STEPS[action]["summary"]

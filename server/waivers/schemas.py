@@ -1,23 +1,30 @@
-"""The waiver endpoints in /openapi.json, from the same marshmallow schemas that read the requests.
+"""The waiver API's answers and its entries in /openapi.json, from the same marshmallow schemas that read the requests.
 
 Staff endpoints take `Authorization: Bearer TOKEN` (consent-service tokens create) or the console session.
 """
 
+from operator import attrgetter
+
 from marshmallow import Schema
 from marshmallow import fields
 
+from server.console.dumping import Instant
+from server.console.dumping import SourcedSchema
 from server.waivers.requests import DecideSchema
 from server.waivers.requests import LegalReviewSchema
 from server.waivers.requests import RecommendSchema
 from server.waivers.requests import WaiverRequestSchema
 from server.waivers.requests import WithdrawSchema
 from server.waivers.rules import STATES
+from server.waivers.workflow import state
 
 
-class TrailEntrySchema(Schema):
+class TrailEntrySchema(SourcedSchema):
     """One step of the append-only trail."""
 
-    at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    SOURCES = {"actor": attrgetter("actor.name")}
+
+    at = Instant(dump_only=True, metadata={"format": "date-time"})
     actor = fields.String(dump_only=True)
     action = fields.String(dump_only=True, metadata={"enum": ["file", "recommend", "legal-review", "decide",
                                                                "withdraw"]})
@@ -25,12 +32,21 @@ class TrailEntrySchema(Schema):
     notes = fields.String(dump_only=True, allow_none=True)
 
 
-class WaiverSchema(WaiverRequestSchema):
+class WaiverSchema(SourcedSchema, WaiverRequestSchema):
     """A waiver as staff read it: the request's fields, who filed it, its state today and its trail."""
+
+    class Meta(WaiverRequestSchema.Meta):
+        # The order of the answer's keys (the declared order would put the request's fields first).
+        fields = ("id", "agency", "clauses", "scope", "purpose", "why_not_comply", "privacy_review",
+                  "pab_representative", "iso_copied", "no_sensitive_information", "kind", "starts", "ends",
+                  "extends", "requester", "filed_at", "state", "trail")
+
+    SOURCES = {"agency": attrgetter("agency_id"), "extends": attrgetter("extends_id"),
+               "requester": attrgetter("requester.name"), "state": state, "trail": attrgetter("steps")}
 
     id = fields.Integer(dump_only=True)
     requester = fields.String(dump_only=True)
-    filed_at = fields.String(dump_only=True, metadata={"format": "date-time"})
+    filed_at = Instant(dump_only=True, metadata={"format": "date-time"})
     state = fields.String(dump_only=True, metadata={"enum": list(STATES)})
     trail = fields.List(fields.Nested(TrailEntrySchema), dump_only=True)
 
@@ -39,6 +55,11 @@ class WaiverListSchema(Schema):
     """GET /console/api/waivers."""
 
     waivers = fields.List(fields.Nested(WaiverSchema), dump_only=True)
+
+
+# Created once: every answer of the waiver API is dumped through these.
+WAIVER = WaiverSchema()
+WAIVER_LIST = WaiverListSchema()
 
 
 def _errors(*statuses):
