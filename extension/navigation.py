@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from extension.cookies import site_of
-from server.equal_access.guard import DEFAULT_PORTS
-from server.equal_access.guard import non_public_kind
-from server.equal_access.guard import system_resolver
+from server.core.addresses import DEFAULT_PORTS
+from server.core.addresses import non_public_kind
+from server.core.addresses import system_resolver
 
 HTTP_SCHEMES = ("http", "https")
 SPECIAL_USE = (".test", ".example", ".invalid")

@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 from extension.cookies import domain_within
 from extension.rules import cookie_name_matches
-from server.equal_access.rules import TrackerPrefix
-from server.equal_access.rules import expand_request_prefixes
+from server.core.equal_access.rules import TrackerPrefix
+from server.core.equal_access.rules import expand_request_prefixes
 
 
 def page_origins(url: str, notice_data: dict) -> list:

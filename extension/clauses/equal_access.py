@@ -1,7 +1,7 @@
 """Equal access (1.3.3): visitors who opt out get the same content, judged by the service's own checker."""
 
-from server.equal_access.compare import compare_documents
-from server.equal_access.rules import Rules
+from server.core.equal_access.compare import compare_documents
+from server.core.equal_access.rules import Rules
 
 from extension.clauses.findings import Finding
 from extension.clauses.findings import finding

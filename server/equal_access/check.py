@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from server.core.cookie_name import OPT_OUT_COOKIE
-from server.equal_access.compare import compare
-from server.equal_access.extract import extract_bytes
-from server.equal_access.rules import rules_for_agency
+from server.core.equal_access.compare import compare
+from server.core.equal_access.extract import extract_bytes
+from server.core.equal_access.rules import rules_for_agency
 
 
 def opted_out_headers(token):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from urllib.parse import urljoin
 
+from server.core.addresses import system_resolver
 from server.equal_access.guard import FetchRefused
 from server.equal_access.guard import UrlGuard
-from server.equal_access.guard import system_resolver
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "MassGov-Consent-EqualAccess/1.0 (+equal-access checker)"

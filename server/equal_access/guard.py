@@ -1,12 +1,14 @@
 """Which URLs the checker may fetch: only the agency's own origins, vetted before any connection."""
 
 import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from server.core.addresses import DEFAULT_PORTS
+from server.core.addresses import is_public
+from server.core.addresses import system_resolver
+
 MAX_URL_LENGTH = 2048
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class FetchRefused(Exception):
@@ -53,32 +55,6 @@ def _ip(host):
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return None
-
-
-def _public(address):
-    """Routable on the public Internet: not private, loopback, link-local, multicast or reserved."""
-    if getattr(address, "ipv4_mapped", None) is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
-def non_public_kind(address):
-    """Why an address is off the public Internet ("loopback", "link-local", "private", "reserved"); None if public."""
-    address = ipaddress.ip_address(address) if isinstance(address, str) else address
-    if getattr(address, "ipv4_mapped", None) is not None:
-        address = address.ipv4_mapped
-    if _public(address):
-        return None
-    for kind in ("loopback", "link_local", "private"):
-        if getattr(address, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return "reserved"
-
-
-def system_resolver(host, port):
-    """Every address the system resolver gives for host (A and AAAA)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [info[4][0] for info in infos]
 
 
 def _idna_host(host):
@@ -152,7 +128,7 @@ class UrlGuard:
             raise FetchRefused("dns_failed", f"The host {origin.host} has no address.", url)
         local_name = origin.host == "localhost"
         for address in addresses:
-            allowed = address.is_loopback if local_name else _public(address)
+            allowed = address.is_loopback if local_name else is_public(address)
             if not allowed:
                 # One bad answer spoils the set: otherwise a resolver could mix a public and a private one.
                 raise FetchRefused(

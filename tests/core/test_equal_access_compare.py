@@ -5,10 +5,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from equal_access_site import render
-from server.equal_access import compare_documents
-from server.equal_access.compare import MAX_DIFFERENCES
-from server.equal_access.rules import Rules
+from equal_access_pages import render
+from server.core.equal_access.compare import compare_documents
+from server.core.equal_access.compare import MAX_DIFFERENCES
+from server.core.equal_access.rules import Rules
 
 URL = "https://agency.example/licences/fishing"
 RULES = Rules(tracker_prefixes=(

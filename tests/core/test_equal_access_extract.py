@@ -1,18 +1,17 @@
 """Extraction: what carries information is kept, notices, trackers and volatile values are left out."""
 
-from pathlib import Path
-
 import pytest
 
-from server.equal_access.extract import extract
-from server.equal_access.extract import extract_bytes
-from server.equal_access.normalise import mask_volatile
-from server.equal_access.normalise import normalise_url
-from server.equal_access.rules import Rules
-from server.equal_access.rules import rules_for_agency
+from equal_access_pages import FIXTURES
+
+from server.core.equal_access.extract import extract
+from server.core.equal_access.extract import extract_bytes
+from server.core.equal_access.normalise import mask_volatile
+from server.core.equal_access.normalise import normalise_url
+from server.core.equal_access.rules import Rules
+from server.core.equal_access.rules import rules_for_agency
 from server.registry import load_agency_file
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 BASE = "https://agency.example/licences/fishing"
 RULES = Rules(tracker_prefixes=("https://stats.vendor.example/", "https://agency.example/tracker/"))
 

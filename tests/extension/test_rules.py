@@ -15,7 +15,7 @@ from extension.rules import RULES
 from extension.rules import RULES_FILE
 from extension.rules import cookie_name_matches
 from server.cookies import OPT_OUT_COOKIE as SERVICE_OPT_OUT_COOKIE
-from server.equal_access.rules import BUILTIN_IGNORE_ATTRIBUTES
+from server.core.equal_access.rules import BUILTIN_IGNORE_ATTRIBUTES
 
 OPT_OUT_NAMES = ["Opt out", "Opt-out of tracking", "Reject all", "Decline", "Refuse cookies", "Do not sell",
                  "No thanks", "No, thanks", "no thanks, just browsing"]

@@ -3,11 +3,10 @@
 import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
+from equal_access_pages import FIXTURES
 from serving import InThread
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 PAGE = (b"<!doctype html><html lang='en'><head><title>Slow</title></head>"
         b"<body><main><h1>Renew a licence</h1><p>Every visitor gets this.</p></main></body></html>")
 

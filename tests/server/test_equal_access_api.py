@@ -1,18 +1,17 @@
 """POST /v1/AGENCY/equal-access through the real app, against a real discriminating site on loopback."""
 
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from databases import as_staff
+from equal_access_pages import FIXTURES
 from equal_access_site import DiscriminatingSite
 from server import create_app
 from server.registry import AgencyConfigError
 from server.schemas.equal_access import EQUAL_ACCESS_RESULT
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equal_access"
 KEYS = ["equal-access-test-key-0123456789"]
 
 

@@ -4,11 +4,11 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from server.equal_access.extract import Extraction
-from server.equal_access.extract import extract
-from server.equal_access.normalise import excerpt
-from server.equal_access.rules import Rules
-from server.equal_access.rules import rules_for_agency
+from server.core.equal_access.extract import Extraction
+from server.core.equal_access.extract import extract
+from server.core.equal_access.normalise import excerpt
+from server.core.equal_access.rules import Rules
+from server.core.equal_access.rules import rules_for_agency
 
 WHAT_ORDER = ("status", "url", "heading", "text", "link", "form", "image", "media", "iframe")
 MAX_DIFFERENCES = 100

@@ -7,11 +7,11 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from server.equal_access.normalise import normalise_url
-from server.equal_access.rules import Rules
-from server.equal_access.walker import Block
-from server.equal_access.walker import Item
-from server.equal_access.walker import Walker
+from server.core.equal_access.normalise import normalise_url
+from server.core.equal_access.rules import Rules
+from server.core.equal_access.walker import Block
+from server.core.equal_access.walker import Item
+from server.core.equal_access.walker import Walker
 
 __all__ = ["Extraction", "Item", "extract", "extract_bytes", "parse"]
 

@@ -9,10 +9,10 @@ from bs4 import NavigableString
 from bs4 import Tag
 from bs4.element import PreformattedString
 
-from server.equal_access.normalise import clean_text
-from server.equal_access.normalise import is_volatile_name
-from server.equal_access.normalise import normalise_text
-from server.equal_access.normalise import normalise_url
+from server.core.equal_access.normalise import clean_text
+from server.core.equal_access.normalise import is_volatile_name
+from server.core.equal_access.normalise import normalise_text
+from server.core.equal_access.normalise import normalise_url
 
 # Elements that start a block of text of their own; everything else is inline and joins its block.
 BLOCK_TAGS = frozenset({
