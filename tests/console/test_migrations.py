@@ -1,4 +1,7 @@
-"""Migrations: upgrade from empty on SQLite and PostgreSQL, models equal to migrations, refusals at start-up."""
+"""Migrations: upgrade from empty on SQLite and PostgreSQL, models equal to migrations, `db upgrade` while behind.
+
+What a database behind the code does to the running service: tests/console/test_schema_behind.py.
+"""
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -8,9 +11,7 @@ from databases import new_sqlite_url
 from sqlalchemy import create_engine
 from sqlalchemy import inspect
 
-from server import create_app
 from server.commands import cli
-from server.db import SchemaBehind
 from server.db import upgrade_url
 from server.db.base import Base
 from server.db.migrate import head_revision
@@ -29,11 +30,6 @@ def empty_url(request, tmp_path):
     return request.getfixturevalue("postgres_cluster").create_database(f"empty_{tmp_path.name[-12:]}")
 
 
-def _settings(agencies_dir, url, **more):
-    return {"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": ["migration-tests-0123456789abcdef"], "DEMO": True,
-            "DATABASE_URL": url, **more}
-
-
 def test_upgrade_from_empty_creates_every_table_and_matches_the_models(empty_url):
     assert upgrade_url(empty_url) == (None, head_revision())
     engine = create_engine(normalise_url(empty_url))
@@ -46,21 +42,6 @@ def test_upgrade_from_empty_creates_every_table_and_matches_the_models(empty_url
         engine.dispose()
     # A second upgrade is a no-op.
     assert upgrade_url(empty_url) == (head_revision(), head_revision())
-
-
-def test_the_service_refuses_an_empty_database_and_names_the_command(empty_url, agencies_dir):
-    with pytest.raises(SchemaBehind, match="run `consent-service db upgrade`"):
-        create_app(_settings(agencies_dir, empty_url))
-
-
-def test_the_service_refuses_a_database_behind_the_code(empty_url, agencies_dir):
-    upgrade_url(empty_url)
-    engine = create_engine(normalise_url(empty_url))
-    with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
-    engine.dispose()
-    with pytest.raises(SchemaBehind, match="which this code does not know"):
-        create_app(_settings(agencies_dir, empty_url))
 
 
 def test_db_upgrade_command_works_on_a_database_behind(empty_url, monkeypatch):
