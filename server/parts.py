@@ -4,9 +4,9 @@ import importlib.util
 
 # What each extra adds that its code imports (the import names, not the distribution names).
 EXTRAS = {
-    "console": ("sqlalchemy", "alembic", "psycopg", "argon2", "flask_wtf", "limits", "weasyprint"),
+    "console": ("sqlalchemy", "alembic", "psycopg", "argon2", "flask_wtf", "limits", "redis", "weasyprint"),
     "monitor": ("huey", "redis", "selenium", "sqlalchemy", "alembic"),
-    "qa": ("selenium", "bs4", "soupsieve", "textstat", "jinja2"),
+    "qa": ("selenium", "bs4", "soupsieve", "publicsuffixlist", "textstat", "jinja2"),
 }
 NAMES = {"console": "the staff console", "monitor": "the monitoring worker", "qa": "consent-qa"}
 
