@@ -36,8 +36,19 @@ def _request_agency():
     return get_registry().get(agency_id)
 
 
-def _origin_allowed(agency, origin):
-    return agency.allows_origin(origin) or origin == service_origin()
+def origin_allowed(agency, origin, own_origin):
+    """An agency's own pages may call and read its API, and so may the service's own pages (the demo)."""
+    return agency.allows_origin(origin) or origin == own_origin
+
+
+def cors_headers(agency, origin, own_origin):
+    """The CORS headers an answer to this Origin carries, here and on the fast path: none unless it is allowed.
+
+    Never "*" or "null", and never credentials: the token travels in the body or a header.
+    """
+    if origin and agency is not None and origin_allowed(agency, origin, own_origin):
+        return (("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", "ETag"))
+    return ()
 
 
 def check_cross_origin():
@@ -51,12 +62,12 @@ def check_cross_origin():
         return None
     origin = request.headers.get("Origin")
     if request.method == "OPTIONS":
-        if origin is None or not _origin_allowed(agency, origin):
+        if origin is None or not origin_allowed(agency, origin, service_origin()):
             return error_response(403, "origin_not_allowed", "This origin is not registered for the agency.",
                                   "Origin")
         return _preflight_response()
     if request.method in ("POST", "DELETE", "PUT", "PATCH"):
-        if origin is not None and not _origin_allowed(agency, origin):
+        if origin is not None and not origin_allowed(agency, origin, service_origin()):
             return error_response(403, "origin_not_allowed", "This origin is not registered for the agency.",
                                   "Origin")
         if origin is None and request.headers.get("Sec-Fetch-Site") == "cross-site":
@@ -100,11 +111,8 @@ def add_cors_headers(response):
     """after_request: let an agency's own pages (and the service's) read the answer; nobody else."""
     origin = request.headers.get("Origin")
     if origin:
-        agency = _request_agency()
-        if agency is not None and _origin_allowed(agency, origin):
-            # Never "*" or "null", and never credentials: the token travels in the body or a header.
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = "ETag"
+        for name, value in cors_headers(_request_agency(), origin, service_origin()):
+            response.headers[name] = value
     return response
 
 

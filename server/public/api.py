@@ -1,18 +1,14 @@
 """The JSON API of one agency: its notice, the opt-out, and the visitor's status."""
 
 import json
-from functools import lru_cache
 
 from flask import Blueprint
 from flask import current_app
 from flask import request
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
 from server.request_body import json_object
 from server.request_body import load
 from server.cookies import token_from_request
-from server.notice import negotiate_lang
 from server.openapi import documented
 from server.openapi import errors
 from server.openapi import ok
@@ -29,11 +25,11 @@ from server.schemas.api import OptOutSchema
 from server.schemas.api import StatusSchema
 from server.schemas.api import WithdrawSchema
 from server.static_delivery.answer import respond
+from server.static_delivery.negotiation import lang_for
 from server.static_delivery.representations import notice_served
 from server.tokens import get_tokens
 
 bp = Blueprint("api", __name__, url_prefix="/v1/<agency_id>")
-LANG_CACHE_LIMIT = 256
 
 
 def _body(schema, data):
@@ -58,12 +54,6 @@ def _no_store(response):
     return response
 
 
-@lru_cache(maxsize=LANG_CACHE_LIMIT)
-def _lang_for(requested, accept_language):
-    """negotiate_lang, remembered per distinct (lang, Accept-Language): browsers send few distinct values."""
-    return negotiate_lang(requested, parse_accept_header(accept_language, LanguageAccept).values())
-
-
 @bp.get("/notice")
 @documented(get={"summary": "The notice as data", "parameters": [{"in": "query", "schema": NoticeQuerySchema}],
                  "responses": {**ok(NoticeSchema), **errors(404, 422)}})
@@ -72,10 +62,10 @@ def notice(agency_id):
     agency = get_agency_or_404(agency_id)
     # Most requests carry no query: skip the schema then (this endpoint is on the hot path).
     query = load(NOTICE_QUERY, request.args) if request.args else {}
-    lang = _lang_for(query.get("lang"), request.headers.get("Accept-Language", ""))
+    lang = lang_for(query.get("lang"), request.headers.get("Accept-Language", ""))
     # The same bytes and headers as the static files (server/static_delivery), in every coding, with ETags.
     # Its links to this service are paths: an answer built from the Host header could be cached by a CDN.
-    return respond(notice_served(current_app, agency.id, lang), current_app.json.mimetype)
+    return respond(notice_served(current_app, agency.id, lang))
 
 
 @bp.post("/opt-out")

@@ -1,16 +1,13 @@
-"""The dynamic route's answer from the same representations: what a static file cannot answer (?lang=)."""
+"""A served file as a Flask response: what the routes answer when the fast path did not (?lang=, no fast path)."""
 
 from flask import current_app
 from flask import request
 
-from server.static_delivery.negotiation import coding_for
-from server.static_delivery.negotiation import etag_matches
+from server.static_delivery.negotiation import answer
 
 
-def respond(served, mimetype):
+def respond(served):
     """200 in the negotiated coding, or 304 when If-None-Match names any coding's ETag."""
-    coding = coding_for(request.headers.get("Accept-Encoding", ""))
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and etag_matches(if_none_match, served.etags):
-        return current_app.response_class(status=304, headers=served.not_modified_headers[coding])
-    return current_app.response_class(served.bodies[coding], headers=served.headers[coding], mimetype=mimetype)
+    status, headers, body = answer(served, request.headers.get("Accept-Encoding"), request.headers.get("If-None-Match"))
+    # The headers already hold Content-Type; werkzeug drops the entity headers of a 304 as it sends it.
+    return current_app.response_class(body, status=status, headers=headers)

@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from server.public.banner import CODINGS
+from server.static_delivery.served_file import CODINGS
 
 HEADERS_FILE = "headers.json"
 PUBLIC_DIR = "public"
@@ -17,10 +17,10 @@ def header_table(resources):
         resource.url: {
             "agency": resource.agency_id,
             "lang": resource.lang,
-            "content_type": resource.content_type,
-            "etags": sorted(resource.etags),
-            "headers": {coding: resource.full_headers(coding) for coding in CODINGS},
-            "not_modified": {coding: list(resource.not_modified[coding]) for coding in CODINGS},
+            "content_type": resource.served.content_type,
+            "etags": sorted(resource.served.etags),
+            "headers": {coding: list(resource.served.headers[coding]) for coding in CODINGS},
+            "not_modified": {coding: list(resource.served.not_modified[coding]) for coding in CODINGS},
         }
         for resource in resources
     }
@@ -41,16 +41,7 @@ def write_build(resources, folder):
     folder = Path(folder)
     for resource in resources:
         for coding in CODINGS:
-            write_file(folder / PUBLIC_DIR / resource.file_name(coding), resource.bodies[coding])
+            write_file(folder / PUBLIC_DIR / resource.file_name(coding), resource.served.bodies[coding])
     table = header_table(resources)
     write_file(folder / HEADERS_FILE, json.dumps(table, indent=1).encode())
-    return table
-
-
-def read_table(folder):
-    """headers.json of a build, with header lists as tuples again."""
-    table = json.loads((Path(folder) / HEADERS_FILE).read_text(encoding="utf-8"))
-    for entry in table.values():
-        for key in ("headers", "not_modified"):
-            entry[key] = {coding: [tuple(pair) for pair in pairs] for coding, pairs in entry[key].items()}
     return table

@@ -13,8 +13,8 @@ from server.security import HSTS
 from server.security import JSON_CSP
 from server.security import SCRIPT_CSP
 from server.security import STATIC_HEADERS
-from server.static_delivery.representations import ETAG_SUFFIX
-from server.static_delivery.representations import SUFFIX
+from server.static_delivery.served_file import ETAG_SUFFIX
+from server.static_delivery.served_file import FILE_SUFFIX
 
 # Headers nginx writes itself from the file (length) or from the location (type), or that vary per coding.
 COMPUTED = {"content-type", "content-length", "content-encoding", "etag"}
@@ -46,7 +46,7 @@ def _coding_maps():
         lines.append("}")
     lines += ['map "$consent_accepts_br$consent_accepts_gzip" $consent_coding {',
               "    default identity;", "    ~^1 br;", "    01 gzip;", "}"]
-    for name, table in (("consent_suffix", SUFFIX), ("consent_etag_suffix", ETAG_SUFFIX)):
+    for name, table in (("consent_suffix", FILE_SUFFIX), ("consent_etag_suffix", ETAG_SUFFIX)):
         lines += [f"map $consent_coding ${name} {{", '    default "";']
         lines += [f"    {coding} {quote(value)};" for coding, value in table.items() if value]
         lines.append("}")
@@ -80,7 +80,9 @@ def _validator_maps(table):
     for url, entry in sorted(table.items()):
         tags = {tag.strip('"') for tag in entry["etags"]}
         pattern = "|".join(sorted(re.escape(tag) for tag in tags))
-        lines.append(map_line("~^" + re.escape(url) + r'\|(.*,)?\s*(W/)?"(' + pattern + r')"\s*(,.*)?$', "1"))
+        # werkzeug's parse_etags, as the service reads it: a weak mark W/ or w/, the tag quoted or not.
+        tag = r'([Ww]/)?("(' + pattern + r')"|(' + pattern + r'))'
+        lines.append(map_line("~^" + re.escape(url) + r"\|(.*,)?\s*" + tag + r"\s*(,.*)?$", "1"))
     lines.append("}")
     return lines
 

@@ -72,9 +72,9 @@ def static_langs():
     """
     def picked(lang):
         samples = (lang, f"{lang}-ZZ", f"{lang};q=0.5", f"{lang}-ZZ, {lang};q=0.5")
-        return all(lang_for(sample) == lang for sample in samples)
+        return all(lang_for(None, sample) == lang for sample in samples)
 
-    return [lang for lang in SUPPORTED_LANGS if picked(lang)] if lang_for("") == DEFAULT_LANG else []
+    return [lang for lang in SUPPORTED_LANGS if picked(lang)] if lang_for(None, "") == DEFAULT_LANG else []
 
 
 def _check_target(directory):

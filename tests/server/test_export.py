@@ -104,6 +104,17 @@ def test_nginx_answers_as_the_service(site, path, encoding, origin):
     _same(site, path, headers, method="HEAD")
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_nginx_reads_validators_as_werkzeug_does(site, path):
+    """A lower-case weak mark, an unquoted tag, a weak one in a list, junk before a comma: the service's 200 or 304."""
+    etag = dict(_same(site, path, {"Accept-Encoding": "gzip"})[1])["etag"]
+    bare = etag.strip('"')
+    expected = {"w/" + etag: 304, bare: 304, "W/" + bare: 304, f'"a", W/{etag}': 304, f'"a" junk, {etag}': 304,
+                '"a", W/"b"': 200, f"{bare}x": 200, f'"a" {etag}': 200}
+    for validator, status in expected.items():
+        assert _same(site, path, {"Accept-Encoding": "br", "If-None-Match": validator})[0] == status, validator
+
+
 @pytest.mark.parametrize("accept_language", LANGUAGES)
 def test_notice_language(site, accept_language):
     """The notice in the language the service would pick; mixed languages are passed to the service."""
