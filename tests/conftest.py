@@ -5,11 +5,19 @@ from pathlib import Path
 
 import pytest
 from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
+from databases import suite_database
 from serving import AppServer
 from server import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_KEYS = ["test-key-newest-0123456789abcdef", "test-key-older-0123456789abcdef"]
+
+
+def pytest_configure(config):
+    """The run's console database before any test module is imported; an xdist controller runs no test: none."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return
+    suite_database()
 
 
 @pytest.fixture(scope="session")

@@ -133,36 +133,27 @@ def database_url(request, tmp_path):
     return cluster.create_database(f"consent_test_{next(_names)}", request.getfixturevalue("upgraded_postgres"))
 
 
-# Names the database this module made (not a CONSENT_ variable: the service reads those).
-MADE_BY_SUITE = "TESTS_SUITE_DATABASE_URL"
+def suite_database():
+    """An upgraded SQLite console database for every app of the run (CONSENT_DATABASE_URL), unless one is given.
 
-
-def _suite_database():
-    """An upgraded SQLite console database for every app of the run, set before any test module is imported.
-
-    Some modules build their app at import time (schemathesis reads its schema then), so a fixture would
-    come too late; gunicorn subprocesses inherit the variable.
+    Made before any test module is imported (tests/conftest.py's pytest_configure): some modules build their
+    app at import time (schemathesis reads its schema then), so a fixture would come too late; gunicorn
+    subprocesses inherit the variable. Each xdist worker makes its own (the controller runs no test).
     """
-    given = os.environ.get("CONSENT_DATABASE_URL")
-    # An xdist worker inherits the controller's variable: it makes its own file, never shares one with a worker.
-    if given and given != os.environ.get(MADE_BY_SUITE):
-        return given
+    if os.environ.get("CONSENT_DATABASE_URL"):
+        return os.environ["CONSENT_DATABASE_URL"]
     folder = tempfile.mkdtemp(prefix="consent-suite-db-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     url = new_sqlite_url(folder)
     upgrade_url(url)
     os.environ["CONSENT_DATABASE_URL"] = url
-    os.environ[MADE_BY_SUITE] = url
     return url
-
-
-SUITE_DATABASE_URL = _suite_database()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def suite_console_database():
-    """The run's console database URL (CONSENT_DATABASE_URL, set when this module was imported)."""
-    return SUITE_DATABASE_URL
+    """The run's console database URL (CONSENT_DATABASE_URL, set before the test modules were imported)."""
+    return suite_database()
 
 
 _staff_names = count(1)
