@@ -38,7 +38,7 @@ def test_failing_page_exits_1_and_writes_three_reports(fx_server, tmp_path, caps
     for shot in ("page1-before.png", "page1-after.png", "page2-before.png", "page2-after.png"):
         assert f"src='screenshots/{shot}'" in page
         assert (tmp_path / "screenshots" / shot).read_bytes().startswith(b"\x89PNG")
-    assert "from=&lt;qa&gt;&amp;x=&quot;1&quot;" in page and "<qa>" not in page
+    assert "from=&lt;qa&gt;&amp;x=&#34;1&#34;" in page and "<qa>" not in page  # Jinja spells a quote &#34;
     assert "_fx_ad" in page  # the cookie table
     out = capsys.readouterr()
     assert "FAIL" in out.out and "[1.3.1]" in out.out
