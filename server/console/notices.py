@@ -1,18 +1,14 @@
 """What the console shows about telling contacts: each regression's e-mail (sent, or why not) and flagged pages.
 
-Written by the monitoring worker (monitoring/mail.py, monitoring/unchecked.py); read here, never written.
+Written by the monitoring worker (monitoring/mail.py, monitoring/unchecked.py); read here, never written; the
+dashboard's JSON twins dump them through server/dashboard/schemas.py.
 """
 
 from sqlalchemy import select
 
-from server.db.clock import iso_instant
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import Regression
 from server.monitoring.models import UncheckedPage
-
-
-def _instant(value):
-    return iso_instant(value) if value else None
 
 
 def run_regressions(db, run_id):
@@ -27,17 +23,3 @@ def unchecked_pages(db, agency_id):
                             .order_by(UncheckedPage.id)))
     return [(flag, db.scalar(select(MonitoredPage.error).where(MonitoredPage.run_id == flag.run_id,
                                                                MonitoredPage.url == flag.url))) for flag in flags]
-
-
-def regression_view(regression):
-    """A regression and its e-mail as the JSON twin gives it."""
-    return {"url": regression.url, "clause": regression.clause, "detected_at": _instant(regression.detected_at),
-            "notified_at": _instant(regression.notified_at), "mail_error": regression.mail_error}
-
-
-def unchecked_view(flag, error, run_href):
-    """A flagged page as the JSON twin gives it."""
-    return {"url": flag.url, "runs_in_a_row": flag.runs, "flagged_at": _instant(flag.detected_at),
-            "run": flag.run_id, "run_href": run_href, "last_error": error,
-            "notified_at": _instant(flag.notified_at), "mail_error": flag.mail_error}
-

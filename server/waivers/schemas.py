@@ -7,6 +7,7 @@ from operator import attrgetter
 
 from marshmallow import Schema
 from marshmallow import fields
+from marshmallow import post_dump
 
 from server.console.dumping import Instant
 from server.console.dumping import SourcedSchema
@@ -35,12 +36,6 @@ class TrailEntrySchema(SourcedSchema):
 class WaiverSchema(SourcedSchema, WaiverRequestSchema):
     """A waiver as staff read it: the request's fields, who filed it, its state today and its trail."""
 
-    class Meta(WaiverRequestSchema.Meta):
-        # The order of the answer's keys (the declared order would put the request's fields first).
-        fields = ("id", "agency", "clauses", "scope", "purpose", "why_not_comply", "privacy_review",
-                  "pab_representative", "iso_copied", "no_sensitive_information", "kind", "starts", "ends",
-                  "extends", "requester", "filed_at", "state", "trail")
-
     SOURCES = {"agency": attrgetter("agency_id"), "extends": attrgetter("extends_id"),
                "requester": attrgetter("requester.name"), "state": state, "trail": attrgetter("steps")}
 
@@ -49,6 +44,11 @@ class WaiverSchema(SourcedSchema, WaiverRequestSchema):
     filed_at = Instant(dump_only=True, metadata={"format": "date-time"})
     state = fields.String(dump_only=True, metadata={"enum": list(STATES)})
     trail = fields.List(fields.Nested(TrailEntrySchema), dump_only=True)
+
+    @post_dump
+    def _in_answer_order(self, data, **_kwargs):
+        # The declared order puts the request's fields first; the answer always began with the id.
+        return {"id": data.pop("id"), **data}
 
 
 class WaiverListSchema(Schema):
