@@ -14,10 +14,11 @@ from server.notice import banner_notices
 from server.registry import REGISTRY_KEY
 from server.registry import get_agency_or_404
 from server.static_delivery.answer import respond
+from server.static_delivery.representations import BANNER_KEY
 from server.static_delivery.served_file import served_file
 
 bp = Blueprint("banner", __name__, url_prefix="/v1/<agency_id>")
-EXTENSION_KEY = "consent_banner"
+EXTENSION_KEY = BANNER_KEY
 BUNDLES_KEY = "consent_banner_bundles"
 # Short enough that a changed notice reaches visitors within minutes; revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=300"
@@ -102,7 +103,7 @@ def embed(agency_id):
         response = current_app.response_class(snippet, mimetype="text/plain")
     else:
         response = jsonify({"agency": agency.id, "src": src, "integrity": bundle.integrity,
-                            "etag": bundle.etag_for("identity"), "snippet": snippet})
+                            "etag": dict(_served_for(agency).headers["identity"])["ETag"], "snippet": snippet})
     # The hash changes when the agency's notice changes: never let a stale snippet be cached.
     response.headers["Cache-Control"] = "no-cache"
     return response

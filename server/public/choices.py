@@ -12,9 +12,9 @@ from server.openapi import HTML_PAGE
 from server.openapi import documented
 from server.openapi import errors
 from server.notice import build_notice
-from server.notice import negotiate_lang
 from server.notice import text_direction
 from server.registry import get_agency_or_404
+from server.static_delivery.negotiation import lang_for
 from server.tokens import FORM_SALT
 from server.tokens import get_tokens
 
@@ -26,7 +26,7 @@ CHOICES_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-actio
 
 def _render(agency, opted_out, message=None, status=200):
     tokens = get_tokens()
-    lang = negotiate_lang(request.args.get("lang"), request.accept_languages.values())
+    lang = lang_for(request.args.get("lang"), request.headers.get("Accept-Language", ""))
     body = render_template(
         "choices.html",
         notice=build_notice(agency, lang),

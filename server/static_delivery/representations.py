@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from server.notice import SUPPORTED_LANGS
 from server.notice import notice_document
-from server.public.banner import EXTENSION_KEY as BANNER_KEY
 from server.registry import REGISTRY_KEY
 from server.schemas.api import NOTICE
 from server.static_delivery.served_file import FILE_SUFFIX
@@ -16,6 +15,8 @@ from server.static_delivery.served_file import content_hash
 from server.static_delivery.served_file import immutable
 from server.static_delivery.served_file import served_file
 
+# Where the banner blueprint keeps each agency's served banner.js (here: static delivery never imports the routes).
+BANNER_KEY = "consent_banner"
 NOTICE_KEY = "static_delivery_notices"
 # Same freshness as banner.js: a changed notice reaches readers within minutes; revalidation is a cheap 304.
 NOTICE_CACHE_CONTROL = "public, max-age=300"
