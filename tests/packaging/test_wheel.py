@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA_FILES = [
     "server/static/choices.css",
     "server/templates/choices.html",
+    "server/console/templates/console/base.html",
+    "server/auth/templates/console/login.html",
+    "server/waivers/templates/console/waiver.html",
+    "server/dashboard/templates/console/dashboard.html",
+    "server/statements/templates/console/statement_pdf.html",
     "server/demo_site/agency.toml",
     "server/demo_site/templates/demo/home.html",
     "server/demo_site/static/site.css",
