@@ -1,1 +1,1 @@
-"""The staff console: JSON API modules (api_*.py) and server-rendered pages (pages_*.py)."""
+"""What every staff page shares (layout templates, the form base, notices, dumping) and the features' registration."""

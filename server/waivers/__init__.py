@@ -1,1 +1,1 @@
-"""The waiver registry of policy section 3: rules, request reading, workflow and JSON views."""
+"""The waiver registry of policy section 3, one feature: models, pure rules, workflow, schemas, JSON API and pages."""
