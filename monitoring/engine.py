@@ -16,7 +16,7 @@ from server.monitoring.screenshots import remove_expired
 from server.db import session_for
 from server.db.clock import today
 from server.db.clock import utcnow
-from server.monitoring.schedule import schedule_test
+from server.core.schedule import schedule_test
 from server.notice import DEFAULT_LANG
 from server.notice import notice_document
 from server.registry import REGISTRY_KEY

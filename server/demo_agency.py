@@ -3,7 +3,7 @@
 from importlib import resources
 from urllib.parse import urlsplit
 
-from server.registry import load_agency_text
+from server.core.agency import load_agency_text
 
 TEMPLATE = "agency.toml"
 

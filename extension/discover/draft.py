@@ -11,8 +11,8 @@ from extension.cookies import domain_within
 from extension.cookies import host_of
 from extension.cookies import site_of
 from extension.discover.ocd import lookup
-from server.schemas.agency import MAX_POLICY_EXPIRY_DAYS
-from server.schemas.validators import is_loopback
+from server.core.agency_schema import MAX_POLICY_EXPIRY_DAYS
+from server.core.validators import is_loopback
 
 FILL = "FILL"  # every line a person must complete before check-config passes carries this word
 MAX_PURPOSE = 1000

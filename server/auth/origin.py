@@ -12,7 +12,7 @@ from flask import current_app
 from flask import request
 
 from server.errors import ApiError
-from server.schemas.validators import origin_of
+from server.core.validators import origin_of
 from server.security import service_origin
 
 

@@ -15,14 +15,14 @@ from marshmallow import ValidationError
 
 from server import config
 from server import parts
-from server.agency_problems import problems
-from server.agency_problems import show
+from server.core.agency_problems import problems
+from server.core.agency_problems import show
 from server.core import settings as core_settings
 from server.demo_agency import demo_agency
 from server.core.equal_access.rules import rules_for_agency
-from server.registry import AgencyConfigError
-from server.registry import load_agency_file
-from server.schemas.agency import AGENCY_SCHEMA
+from server.core.agency import AgencyConfigError
+from server.core.agency import load_agency_file
+from server.core.agency_schema import AGENCY_SCHEMA
 
 
 def file_problems(path):

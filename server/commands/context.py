@@ -9,7 +9,7 @@ from server import config
 from server import db
 from server.core import settings
 from server.db.session import engine_of
-from server.registry import Registry
+from server.core.agencies import Registry
 
 
 class DatabaseUnreachable(config.ConfigError):

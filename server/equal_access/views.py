@@ -20,7 +20,7 @@ from server.capacity import get_pool
 from server.errors import ApiError
 from server.errors import error_response
 from server.registry import REGISTRY_KEY
-from server.registry import AgencyConfigError
+from server.core.agency import AgencyConfigError
 from server.registry import get_agency_or_404
 from server.openapi import documented
 from server.schemas.equal_access import EQUAL_ACCESS_OPERATION

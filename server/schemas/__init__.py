@@ -1,1 +1,1 @@
-"""Marshmallow schemas: the single source of agency configuration and of the API's shapes."""
+"""Marshmallow schemas of the HTTP API's shapes (the agency file's schema is the core's, server/core/agency_schema.py)."""

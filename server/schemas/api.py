@@ -6,7 +6,7 @@ from marshmallow import fields
 from marshmallow import validate
 
 # A tracker and its cookies read out exactly as the agency file declares them: one schema for both.
-from server.schemas.agency import TrackerSchema
+from server.core.agency_schema import TrackerSchema
 
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 

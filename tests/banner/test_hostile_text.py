@@ -7,7 +7,7 @@ from agency_site import serve_agencies
 from hostile import PAYLOADS
 from notice_page import DETAILS
 from notice_page import OPT_OUT
-from server.schemas.agency import TEXT_KEYS
+from server.core.agency_schema import TEXT_KEYS
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from server.core.equal_access.normalise import mask_volatile
 from server.core.equal_access.normalise import normalise_url
 from server.core.equal_access.rules import Rules
 from server.core.equal_access.rules import rules_for_agency
-from server.registry import load_agency_file
+from server.core.agency import load_agency_file
 
 BASE = "https://agency.example/licences/fishing"
 RULES = Rules(tracker_prefixes=("https://stats.vendor.example/", "https://agency.example/tracker/"))

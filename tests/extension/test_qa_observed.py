@@ -10,8 +10,8 @@ from extension.clauses.privacy_readability import privacy_link
 from extension.discover.observed import base_notice
 from extension.discover.observed import outside_parties
 from server.notice import notice_document
-from server.registry import AgencyConfigError
-from server.registry import load_agency_text
+from server.core.agency import AgencyConfigError
+from server.core.agency import load_agency_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "libraries"))
 from library_site import DENSE_POLICY  # noqa: E402

@@ -23,7 +23,7 @@ from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import Regression
-from server.registry import load_agency_text
+from server.core.agency import load_agency_text
 
 KEYS = ["ledger-tests-key-0123456789abcdef"]
 PAGES = [f"/p/{n}" for n in range(1, 6)]

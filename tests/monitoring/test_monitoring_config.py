@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from server.demo_agency import demo_agency
-from server.monitoring.schedule import schedule_test
-from server.registry import AgencyConfigError
-from server.registry import load_agency_text
+from server.core.schedule import schedule_test
+from server.core.agency import AgencyConfigError
+from server.core.agency import load_agency_text
 
 AGENCY = """
 id = "sample"

@@ -18,7 +18,7 @@ from server.db import session_for
 from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import Screenshot
-from server.registry import load_agency_text
+from server.core.agency import load_agency_text
 
 KEYS = ["settings-tests-key-0123456789abcdef"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -7,7 +7,7 @@ from agency_strategies import SLUG
 from agency_strategies import name_text
 from hypothesis import strategies as st
 
-from server.schemas.agency import TEXT_KEYS
+from server.core.agency_schema import TEXT_KEYS
 
 REQUIRED = ("id", "name", "origins", "privacy_policy_url", "terms_url", "mode", "commonwealth_domains")
 TRACKER_REQUIRED = ("id", "vendor", "purpose", "license_url", "privacy_url", "contracted")

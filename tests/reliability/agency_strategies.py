@@ -3,7 +3,7 @@
 
 from hypothesis import strategies as st
 
-from server.schemas.agency import TEXT_KEYS
+from server.core.agency_schema import TEXT_KEYS
 
 ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 

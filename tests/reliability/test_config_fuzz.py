@@ -17,9 +17,9 @@ from reliability_support import RELAXED
 from reliability_support import examples
 
 from server.demo_agency import demo_agency_text
-from server.registry import AgencyConfigError
-from server.registry import printable
-from server.registry import load_agency_file
+from server.core.agency import AgencyConfigError
+from server.core.agency_problems import printable
+from server.core.agency import load_agency_file
 
 VALID_CASES = examples(ci=700, long=3000)
 BROKEN_CASES = examples(ci=1100, long=5000)

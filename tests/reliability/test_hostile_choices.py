@@ -6,7 +6,7 @@ import pytest
 import toml_writer
 
 from server import create_app
-from server.schemas.agency import TEXT_KEYS
+from server.core.agency_schema import TEXT_KEYS
 from server.tokens import FORM_SALT
 from hostile import PAYLOADS
 

@@ -9,7 +9,7 @@ from databases import as_staff
 from equal_access_pages import FIXTURES
 from equal_access_site import DiscriminatingSite
 from server import create_app
-from server.registry import AgencyConfigError
+from server.core.agency import AgencyConfigError
 from server.schemas.equal_access import EQUAL_ACCESS_RESULT
 
 KEYS = ["equal-access-test-key-0123456789"]

@@ -6,7 +6,7 @@ from server import create_app
 from server import config
 from server.config import ConfigError
 from server.demo_agency import demo_agency_text
-from server.registry import AgencyConfigError
+from server.core.agency import AgencyConfigError
 
 KEYS = ["public-url-test-key-0123456789abcdef"]
 EVIL = {"Host": "evil.example"}

@@ -6,8 +6,8 @@ from marshmallow import fields
 from marshmallow import validate
 from marshmallow import validates_schema
 
-from server.monitoring.schedule import schedule_test
-from server.schemas import validators
+from server.core import validators
+from server.core.schedule import schedule_test
 
 MAX_POLICY_EXPIRY_DAYS = 730
 TEXT_KEYS = (
