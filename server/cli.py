@@ -17,7 +17,7 @@ def app_for_commands():
     """The service's app for commands run in its context (`export`): it signs nothing and reads no console data,
     so neither a key nor an upgraded console database is required."""
     from server.app import create_app
-    from server.staff.mount import SCHEMA_CHECK_KEY
+    from server.staff.switch import SCHEMA_CHECK_KEY
 
     overrides = {SCHEMA_CHECK_KEY: False}
     if not settings.signing(os.environ).secret_keys:
