@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-START_TIMEOUT = 60
+# A worker boots in about a second, in over 50 s on a machine busy with other runs: generous, not a speed goal.
+START_TIMEOUT = 120
 REQUEST_TIMEOUT = 15
 
 
