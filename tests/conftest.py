@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
+from browser_pool import BrowserPool
 from databases import suite_database
 from serving import AppServer
 from server import create_app
@@ -36,6 +37,14 @@ def agencies_dir(tmp_path_factory):
     for path in shipped:
         shutil.copy(path, folder / path.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def browser_pool():
+    """This process's browsers, one per kind of launch, lent to each module that drives one (on a fresh tab)."""
+    pool = BrowserPool()
+    yield pool
+    pool.close()
 
 
 @pytest.fixture

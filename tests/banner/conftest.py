@@ -1,10 +1,9 @@
-"""Browser fixtures for the banner tests: one Chromium per module, a clean visitor for each test."""
+"""Browser fixtures for the banner tests: the process's Chromium on a fresh tab per module, a clean visitor per test."""
 
 import pytest
 
 from agency_site import AgencySite
 from extension.browser import SetupError
-from extension.browser import launch_chrome
 from notice_page import NoticePage
 
 # Installed before any page script: records CSP and Trusted Types violations, so tests can assert there were none.
@@ -16,17 +15,17 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def chrome():
-    """One headless Chromium for the whole module (starting one costs about a second)."""
+def chrome(browser_pool):
+    """The pool's headless Chromium for the whole module, on a fresh tab (starting one costs about a second)."""
     try:
         # Realistic host names on loopback, for cookies on parent domains (www.agency.test -> agency.test).
-        browser = launch_chrome(extension=False, extra_args=("--host-resolver-rules=MAP *.test 127.0.0.1",))
+        browser = browser_pool.lend(extension=False, extra_args=("--host-resolver-rules=MAP *.test 127.0.0.1",))
     except SetupError as error:
         # A browser that cannot start is a failed run, never a skipped one: the journeys would prove nothing.
         pytest.fail(f"Chromium did not start, so no banner journey can run: {error}", pytrace=False)
     browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": VIOLATION_RECORDER})
     yield browser.driver
-    browser.quit()
+    browser_pool.give_back(browser)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from extension.browser import launch_chrome
 from server import create_app
 from server.auth import accounts
 from server.db import session_for
@@ -58,9 +57,12 @@ class ConsoleServer(AppServer):
         self.app.extensions["database"].kw["bind"].dispose()
 
 
-def start_browser():
-    """Headless Chromium in US English (date fields take month, day, year), without the test extension."""
-    return launch_chrome(extension=False, extra_args=("--lang=en-US",))
+def start_browser(pool):
+    """Headless Chromium in US English (date fields take month, day, year), without the test extension.
+
+    Lent by the process's browser pool (tests/browser_pool.py) on a fresh tab: give it back, never quit it.
+    """
+    return pool.lend(extension=False, extra_args=("--lang=en-US",))
 
 
 class Staff:

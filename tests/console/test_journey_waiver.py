@@ -39,11 +39,11 @@ def console(database_url, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def chrome():
+def chrome(browser_pool):
     """One headless Chromium for the module's journeys."""
-    browser = start_browser()
+    browser = start_browser(browser_pool)
     yield browser.driver
-    browser.quit()
+    browser_pool.give_back(browser)
 
 
 def public_waivers(base):

@@ -34,11 +34,11 @@ def console(tmp_path_factory, upgraded_sqlite):
 
 
 @pytest.fixture(scope="module")
-def person(console):
+def person(console, browser_pool):
     """One keyboard-only person in one headless Chromium for the module."""
-    browser = start_browser()
+    browser = start_browser(browser_pool)
     yield Staff(browser.driver, console.url)
-    browser.quit()
+    browser_pool.give_back(browser)
 
 
 def assert_axe_clean(person, page):

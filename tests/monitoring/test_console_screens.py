@@ -60,13 +60,13 @@ def site(tmp_path_factory, upgraded_sqlite):
 
 
 @pytest.fixture(scope="module")
-def person(site):
+def person(site, browser_pool):
     """One person in one headless Chromium for the module, signed in or out as each page needs."""
-    browser = console_browser.start_browser()
+    browser = console_browser.start_browser(browser_pool)
     staff = console_browser.Staff(browser.driver, site[0].url)
     staff.signed_in = False
     yield staff
-    browser.quit()
+    browser_pool.give_back(browser)
 
 
 def at_width(driver, width):

@@ -43,11 +43,11 @@ def site(tmp_path_factory, upgraded_sqlite):
 
 
 @pytest.fixture(scope="module")
-def person(site):
+def person(site, browser_pool):
     """One keyboard-only person in one headless Chromium for the module."""
-    browser = console_browser.start_browser()
+    browser = console_browser.start_browser(browser_pool)
     yield console_browser.Staff(browser.driver, site[0].url)
-    browser.quit()
+    browser_pool.give_back(browser)
 
 
 def sign_in(person, name):
