@@ -7,6 +7,7 @@ import pytest
 from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
 from browser_pool import BrowserPool
 from databases import suite_database
+from gunicorn_server import Gunicorn
 from serving import AppServer
 from server import create_app
 
@@ -45,6 +46,18 @@ def browser_pool():
     pool = BrowserPool()
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def demo_gunicorn(tmp_path_factory, suite_console_database):
+    """gunicorn with the project's settings (demo on, one worker, the suite's console database), started once per
+    process for the modules that only send it requests: never one a test stops, faults or configures."""
+    server = Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("demo-gunicorn"), CONSENT_DEMO="1",
+                      CONSENT_DATABASE_URL=suite_console_database)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import pytest
 from databases import as_staff
 from databases import staff_bearer
-from gunicorn_server import Gunicorn
 
 from server.config import MAX_BODY_BYTES
 
@@ -23,17 +22,11 @@ def staff_client(client):
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory):
-    """The real front door: gunicorn with the project's settings (demo on), one worker, a free loopback port."""
-    # The suite's console database, where the staff token of the equal-access requests lives.
-    database = os.environ["CONSENT_DATABASE_URL"]
-    server = Gunicorn(workers=1, log_dir=tmp_path_factory.mktemp("gunicorn-limits"), CONSENT_DEMO="1",
-                      CONSENT_DATABASE_URL=database)
-    server.bearer = staff_bearer(database).encode()
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+def gunicorn(demo_gunicorn):
+    """The real front door: gunicorn with the project's settings (demo on), one worker (the process's shared one)."""
+    # The suite's console database (the shared gunicorn's), where the staff token of the equal-access requests lives.
+    demo_gunicorn.bearer = staff_bearer(os.environ["CONSENT_DATABASE_URL"]).encode()
+    return demo_gunicorn
 
 
 def raw(server, data):

@@ -5,17 +5,14 @@ import http.client
 import json
 
 import pytest
-from live_service import started_gunicorn
 
 LIMIT = 16 * 1024
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    """gunicorn with the service's settings and the demo on."""
-    server = started_gunicorn(tmp_path_factory.mktemp("chunked"))
-    yield server
-    server.stop()
+def service(demo_gunicorn):
+    """gunicorn with the service's settings and the demo on (the process's shared one: these tests only read)."""
+    return demo_gunicorn
 
 
 def post(server, body, chunked):

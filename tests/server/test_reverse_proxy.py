@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from gunicorn_server import free_port
-from live_service import started_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -28,10 +27,10 @@ def readme_nginx_block(upstream_port, listen_port):
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory):
-    """gunicorn (the service's settings, demo on) behind the documented nginx; yields nginx's port."""
+def proxy(tmp_path_factory, demo_gunicorn):
+    """gunicorn (the service's settings, demo on; the process's shared one) behind the documented nginx."""
     folder = tmp_path_factory.mktemp("proxy")
-    service = started_gunicorn(folder)
+    service = demo_gunicorn
     port = free_port()
     (folder / "nginx.conf").write_text(
         f"pid {folder}/nginx.pid; error_log {folder}/error.log; daemon off; events {{}}\n"
@@ -51,7 +50,6 @@ def proxy(tmp_path_factory):
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
-        service.stop()
 
 
 def get(port, path, headers=None):
