@@ -36,7 +36,11 @@ def project_imports(name: str, path: Path) -> set:
             if node.level:
                 anchor = package.split(".")
                 base = ".".join(anchor[:len(anchor) - node.level + 1] + ([base] if base else []))
-            targets.add(base)
+            # `from pkg import mod` names the submodule when there is one, else the package itself.
+            for alias in node.names:
+                submodule = ROOT.joinpath(*f"{base}.{alias.name}".split("."))
+                is_module = submodule.with_suffix(".py").is_file() or (submodule / "__init__.py").is_file()
+                targets.add(f"{base}.{alias.name}" if is_module else base)
     return {target for target in targets if target.split(".")[0] in PROJECT}
 
 
@@ -59,7 +63,7 @@ def test_the_import_reader_sees_lazy_and_relative_imports(tmp_path):
     # The checker itself: a lazy import inside a function and a relative one both count.
     path = tmp_path / "probe.py"
     path.write_text("from . import clauses\ndef later():\n    from server.app import create_app\n")
-    assert project_imports("server.core.probe", path) == {"server.core", "server.app"}
+    assert project_imports("server.core.probe", path) == {"server.core.clauses", "server.app"}
 
 
 def loaded_after_import(module: str) -> list:
@@ -79,3 +83,12 @@ def test_a_core_module_loads_no_framework_database_or_pdf_renderer(name):
 def test_the_package_face_is_a_docstring_only():
     tree = ast.parse((CORE / "__init__.py").read_text(encoding="utf-8"))
     assert len(tree.body) == 1 and isinstance(tree.body[0].value, ast.Constant)
+
+
+def test_consent_qa_reaches_the_service_only_through_the_core():
+    # server.parts only tells which extras are installed (importlib.util.find_spec), without importing them.
+    reached = set()
+    for path in sorted((ROOT / "extension").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        reached |= {target for target in project_imports(name, path) if target.split(".")[0] == "server"}
+    assert sorted(t for t in reached if not t.startswith("server.core") and t != "server.parts") == []
