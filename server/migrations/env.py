@@ -3,7 +3,7 @@
 from alembic import context
 
 from server.db.base import Base
-from server.db import models  # noqa: F401  (registers every table on Base.metadata)
+from server.staff import models  # noqa: F401  (registers every table on Base.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata,

@@ -16,7 +16,7 @@ from server.db import upgrade_url
 from server.db.base import Base
 from server.db.migrate import head_revision
 from server.db.session import normalise_url
-from server.db.models import Waiver  # noqa: F401  (every table on Base.metadata)
+from server.staff.models import Waiver  # noqa: F401  (every table on Base.metadata)
 
 # The staff and waiver tables (monitoring adds its own in later revisions).
 TABLES = {"users", "user_roles", "user_agencies", "api_tokens", "waivers", "waiver_steps", "alembic_version"}

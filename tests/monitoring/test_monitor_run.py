@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from server.commands import cli
 from server.db import session_for
-from server.db.models import User
-from server.db.models import Waiver
-from server.db.models import WaiverStep
+from server.staff.models import User
+from server.staff.models import Waiver
+from server.staff.models import WaiverStep
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun

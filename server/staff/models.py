@@ -1,4 +1,7 @@
-"""Every feature's models in one import, so Base.metadata holds every table (Alembic, the schema check)."""
+"""Every staff feature's models in one import, so Base.metadata holds every table (Alembic's env, the tests).
+
+Here, above the features, not in server.db: the features import server.db, so server.db may not import them.
+"""
 
 from server.auth.models import ApiToken
 from server.auth.models import User
