@@ -1,4 +1,4 @@
-"""The equal-access check of the staff half: fetch a page as two visitors (server-side, vetted) and compare with the core.
+"""The staff half's equal-access check: fetch a page as two visitors (server-side, vetted), compare with the core.
 
 The comparison itself is `server.core.equal_access`; here are the guard, the fetcher, the check and the view.
 """

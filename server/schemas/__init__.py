@@ -1,1 +1,1 @@
-"""Marshmallow schemas of the HTTP API's shapes (the agency file's schema is the core's, server/core/agency_schema.py)."""
+"""Marshmallow schemas of the HTTP API's shapes (the agency file's own is server/core/agency_schema.py)."""
