@@ -1,11 +1,11 @@
-"""Monitoring history: runs, the pages each run checks, their findings and screenshots, regressions, statements.
+"""Monitoring history: runs, the pages each run checks, their findings and screenshots, regressions.
 
-Written by the monitoring worker (monitoring/ at the top level), read by the dashboard and statements.
+Written by the monitoring worker (monitoring/ at the top level), read by the dashboard and statements (whose
+signatures are in server/statements/models.py).
 Idempotence lives here: a page is recorded once per run (unique run+url), a finding once per page and
 clause, a regression once per run, page and clause; a worker that dies mid-check leaves a lease that expires.
 """
 
-from datetime import date
 from datetime import datetime
 
 from sqlalchemy import JSON
@@ -20,7 +20,6 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from server.db.base import Base
-from server.auth.models import User
 from server.db.clock import utcnow
 
 # A run's pages move pending → leased → done (or failed after the last retry); a lease that expires goes back.
@@ -169,23 +168,3 @@ class UncheckedPage(Base):
     resolved_at: Mapped[datetime | None]  # when the page was checked again
     notified_at: Mapped[datetime | None]
     mail_error: Mapped[str | None] = mapped_column(Text)
-
-
-class StatementSignature(Base):
-    """An ISO's signature of a statement of compliance for an agency and period; kept, never changed."""
-
-    __tablename__ = "statement_signatures"
-    __table_args__ = (Index("ix_statement_signatures_agency_id_signed_at", "agency_id", "signed_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    agency_id: Mapped[str] = mapped_column(String(64))
-    period_from: Mapped[date]
-    period_to: Mapped[date]
-    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    title: Mapped[str | None] = mapped_column(String(200))  # as the ISO gives it (e.g. "ISO, Department of …")
-    notes: Mapped[str | None] = mapped_column(Text)
-    # What was signed: a digest of the statement's content, so a later change of history is visible.
-    digest: Mapped[str | None] = mapped_column(String(64))
-
-    signer: Mapped[User] = relationship(lazy="joined")

@@ -12,8 +12,8 @@ from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 from server.monitoring.models import Regression
 from server.monitoring.models import Screenshot
-from server.monitoring.models import StatementSignature
 from server.monitoring.models import UncheckedPage
+from server.statements.models import StatementSignature
 from server.waivers.models import Waiver
 from server.waivers.models import WaiverStep
 

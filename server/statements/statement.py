@@ -24,7 +24,7 @@ from server.errors import ApiError
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
-from server.monitoring.models import StatementSignature
+from server.statements.models import StatementSignature
 from server.waivers import workflow
 from server.waivers.models import Waiver
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from server.db import session_for
 from server.db.clock import commonwealth_day
-from server.monitoring.models import StatementSignature
+from server.statements.models import StatementSignature
 
 # The module's fixture: the monitored world, one per database (sqlite, postgresql) for the whole module.
 world = dashboard_world.world
