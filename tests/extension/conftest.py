@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from extension.browser import launch_chrome
 from hostile_site import bp as hostile_bp
 from qa_fixture_site import bp as fixture_bp
 from serving import AppServer
@@ -48,9 +47,8 @@ def fx_notice(fx_server):
 
 
 @pytest.fixture(scope="module")
-def qa_browser():
-    """One Chromium with the test extension for a whole test module (pages get a fresh tab and profile)."""
-    browser = launch_chrome()
-    browser.wait_ready()
+def qa_browser(browser_pool):
+    """The pool's Chromium with the test extension (ready) for a whole test module, on a fresh tab, no cookies."""
+    browser = browser_pool.lend(extension=True)
     yield browser
-    browser.quit()
+    browser_pool.give_back(browser)
