@@ -5,7 +5,7 @@ extension.cli imports Selenium and the rest of consent-qa's packages at once, so
 
 import sys
 
-from server import parts
+from server.core import parts
 
 EXIT_SETUP = 2
 

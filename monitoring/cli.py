@@ -15,7 +15,7 @@ REMOTE_HELP = "a W3C WebDriver endpoint (Selenium Grid, chromedriver --port); re
 
 def _app_and_settings():
     from server.monitoring.settings import settings_for
-    from server import create_app
+    from server.app import create_app
     from server.config import ConfigError
 
     try:

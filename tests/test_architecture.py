@@ -23,22 +23,42 @@ def modules_of(root: Path, packages=PACKAGES) -> dict:
 
 
 def imported(name: str, path: Path, known: dict) -> set:
-    """The project modules one module imports, anywhere in it (functions too: a lazy import is still an arrow)."""
+    """The project modules one module imports, anywhere in it (functions too: a lazy import is still an arrow).
+
+    One exception: a package face's PEP 562 `__getattr__` (server's `create_app` for gunicorn's 'server:create_app()')
+    runs only when that attribute is read, never when a child of the package is imported, so it draws no arrow.
+    """
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            targets.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[:len(anchor) - node.level + 1]
-                base = ".".join(anchor + ([base] if base else []))
-            for alias in node.names:
-                # `from pkg import mod` imports the submodule when there is one.
-                targets.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
-    return {target for target in targets if target in known and target != name}
+
+    def visit(node, in_attribute_loader):
+        for child in ast.iter_child_nodes(node):
+            loader = in_attribute_loader or (path.name == "__init__.py" and isinstance(child, ast.FunctionDef)
+                                             and child.name == "__getattr__")
+            if loader:
+                pass
+            elif isinstance(child, ast.Import):
+                targets.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    anchor = package.split(".")
+                    anchor = anchor[:len(anchor) - child.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                for alias in child.names:
+                    # `from pkg import mod` imports the submodule when there is one.
+                    targets.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
+            visit(child, loader)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), False)
+    found = set()
+    for target in targets:
+        # `import server.core.agency.thing` or a name that is not a module: the deepest module named.
+        while target and target not in known:
+            target = target.rpartition(".")[0]
+        if target and target != name:
+            found.add(target)
+    return found
 
 
 def import_graph(root: Path = ROOT, packages=PACKAGES) -> dict:
@@ -79,9 +99,60 @@ def cycles(graph: dict) -> list:
 
 
 def arrows(graph: dict, source: str, target: str) -> list:
-    """Every import from a module of package `source` into package `target`."""
-    return sorted(f"{name} imports {dep}" for name, deps in graph.items() if name.split(".")[0] == source
-                  for dep in deps if dep.split(".")[0] == target)
+    """Every import from a module of package `source` into package `target` (dotted prefixes, any depth)."""
+    def within(module, package):
+        return module == package or module.startswith(package + ".")
+
+    return sorted(f"{name} imports {dep}" for name, deps in graph.items() if within(name, source)
+                  for dep in deps if within(dep, target))
+
+
+def unit_of(module: str, package: str) -> str:
+    """The child of `package` a module lies in (a module of it, or a whole subpackage); its face is `package`."""
+    if module == package:
+        return package
+    return f"{package}.{module[len(package) + 1:].split('.')[0]}"
+
+
+def package_graph(graph: dict, package: str) -> dict:
+    """{child: children it imports} one level down in `package`: a subpackage counts as one node, the package's face
+    (its `__init__`, which `from package import name` runs) as another, so arrows between folders show up even when
+    no two modules import each other."""
+    edges = {}
+    for module, deps in graph.items():
+        if module != package and not module.startswith(package + "."):
+            continue
+        source = unit_of(module, package)
+        edges.setdefault(source, set())
+        for dep in deps:
+            if dep == package or dep.startswith(package + "."):
+                target = unit_of(dep, package)
+                if target != source:
+                    edges[source].add(target)
+    return edges
+
+
+def package_cycles(graph: dict) -> list:
+    """Every cycle between the children of any one package, named by that package."""
+    packages = sorted({name for name in graph if any(other.startswith(name + ".") for other in graph)})
+    return [(package, cycle) for package in packages for cycle in cycles(package_graph(graph, package))]
+
+
+# The service's two halves (docs/architecture.md). The public half serves visitors with no database; the staff half
+# is mounted by the factory (server.app) through server.staff when a console database is configured.
+STAFF_HALF = ("server.staff", "server.console", "server.auth", "server.waivers", "server.dashboard",
+              "server.statements", "server.monitoring", "server.equal_access", "server.db")
+# The wiring that may name both halves: the factory, the command line and gunicorn's settings.
+WIRING = ("server.app", "server.cli", "server.commands", "server.gunicorn_conf")
+
+
+def public_half(graph: dict) -> list:
+    """The service's modules that are neither staff nor wiring: what a visitor's request may run."""
+    def inside(name, packages):
+        return any(name == package or name.startswith(package + ".") for package in packages)
+
+    return sorted(name for name in graph if name.startswith("server.")
+                  and not inside(name, STAFF_HALF + WIRING + ("server.core",)))
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +178,39 @@ def test_nothing_but_the_command_line_reaches_monitoring(graph, source):
 
 def test_the_banner_never_imports_the_service(graph):
     assert arrows(graph, "consent_banner", "server") == []
+
+
+def test_no_cycle_between_the_folders_of_any_package(graph):
+    # {config, db, models, registry, schemas, …} and {blueprints, console, static_delivery} were cycles of folders
+    # although no two of their modules imported each other.
+    assert package_cycles(graph) == []
+
+
+def test_the_core_imports_nothing_of_the_project_but_itself(graph):
+    outside = sorted(f"{name} imports {dep}" for name, deps in graph.items() if name.startswith("server.core")
+                     for dep in deps if not dep.startswith("server.core"))
+    assert outside == []
+
+
+@pytest.mark.parametrize("source", ["extension", "consent_banner"])
+def test_qa_and_the_banner_reach_the_service_only_through_its_core(graph, source):
+    reached = sorted(f"{name} imports {dep}" for name, deps in graph.items() if name.split(".")[0] == source
+                     for dep in deps if dep.split(".")[0] == "server" and not dep.startswith("server.core"))
+    assert reached == []
+
+
+def test_the_public_half_never_imports_the_staff_half(graph):
+    reached = sorted(f"{name} imports {dep}" for name in public_half(graph) for dep in graph[name]
+                     for staff in STAFF_HALF if dep == staff or dep.startswith(staff + "."))
+    assert reached == []
+    # The table above must name real folders, or the rule would pass on nothing.
+    assert all(any(name.startswith(staff) for name in graph) for staff in STAFF_HALF)
+    assert {"server.public.banner", "server.public.api", "server.static_delivery.served_file"} <= set(graph)
+
+
+def test_nothing_imports_the_factory_through_the_package_face(graph):
+    # server/__init__.py lends `create_app` to gunicorn's 'server:create_app()' only; the project imports server.app.
+    assert sorted(name for name, deps in graph.items() if "server" in deps) == []
 
 
 def test_the_rules_catch_a_cycle_and_a_wrong_arrow(tmp_path):

@@ -13,7 +13,7 @@ import importlib
 import click
 from flask.cli import AppGroup
 
-from server import parts
+from server.core import parts
 
 # name: (module, attribute, what it needs when that is not installed) of every command or command group.
 COMMANDS = {

@@ -14,7 +14,7 @@ from flask import Flask
 from marshmallow import ValidationError
 
 from server import config
-from server import parts
+from server.core import parts
 from server.core.agency_problems import problems
 from server.core.agency_problems import show
 from server.core import settings as core_settings

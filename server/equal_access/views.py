@@ -26,12 +26,9 @@ from server.openapi import documented
 from server.schemas.equal_access import EQUAL_ACCESS_OPERATION
 from server.schemas.equal_access import EQUAL_ACCESS_REQUEST
 from server.schemas.equal_access import OPENAPI_SCHEMAS
-from server.staff.schema_gate import refuse_if_closed
 from server.tokens import get_tokens
 
 bp = Blueprint("equal_access", __name__, url_prefix="/v1/<agency_id>")
-# A staff endpoint: closed (JSON 503) while the console database is behind the code, as the console is.
-bp.before_request(refuse_if_closed)
 EXTENSION_KEY = "equal_access"
 __all__ = ["OPENAPI_SCHEMAS", "bp", "init_app"]
 

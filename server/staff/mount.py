@@ -40,6 +40,8 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(waivers_api.bp)
     app.register_blueprint(equal_access.bp)
+    # A staff endpoint among the /v1 paths: closed (JSON 503) while the database is behind, as the console is.
+    app.before_request_funcs.setdefault(equal_access.bp.name, []).append(schema_gate.refuse_if_closed)
     equal_access.init_app(app)
     app.extensions[PROVIDER_KEY] = waivers_in_force
     features.init_app(app)

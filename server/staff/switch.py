@@ -2,7 +2,7 @@
 
 import os
 
-from server import parts
+from server.core import parts
 
 # `export` and other commands that read no console data skip the start-up schema check (server/cli.py).
 SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"

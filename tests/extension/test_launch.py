@@ -1,7 +1,7 @@
 """`consent-qa` installed without its [qa] extra fails with one line naming it (exit 2, set-up)."""
 
 from extension import launch
-from server import parts
+from server.core import parts
 
 
 def test_without_the_qa_extra_consent_qa_names_it_in_one_line(monkeypatch, capsys):

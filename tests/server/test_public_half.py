@@ -4,9 +4,9 @@ import pytest
 from click.testing import CliRunner
 
 from server import create_app
-from server import parts
+from server.core import parts
 from server.commands import cli
-from server.parts import PartNotInstalled
+from server.core.parts import PartNotInstalled
 
 KEYS = ["public-half-tests-0123456789abcdef"]
 
