@@ -6,6 +6,7 @@ from flask import request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.core.error_paths import first_error
 from server.errors import ApiError
 
 
@@ -38,15 +39,5 @@ def load(schema, data):
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise _first_error(error.messages) from None
-
-
-def _first_error(messages):
-    field = None
-    while isinstance(messages, dict) and messages:
-        key, messages = next(iter(messages.items()))
-        if key == "_schema":
-            continue
-        field = f"{field}[{key}]" if isinstance(key, int) else (f"{field}.{key}" if field else str(key))
-    message = messages[0] if isinstance(messages, list) and messages else str(messages)
-    return ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field)
+        field, message = first_error(error.messages)
+        raise ApiError(422, "invalid", f"{field}: {message}" if field else str(message), field) from None
