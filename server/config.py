@@ -6,7 +6,6 @@ import secrets
 from pathlib import Path
 
 from server.core import settings as core_settings
-from server.core.settings import DEFAULT_BIND  # noqa: F401 - gunicorn's settings name it from here
 from server.core.settings import DEMO_KEY_VARIABLE
 from server.core.settings import ConfigError
 from server.core.settings import bound_url
@@ -18,17 +17,12 @@ log = logging.getLogger("server")
 MAX_BODY_BYTES = 16 * 1024
 
 
-def demo_mode(environ):
-    """Whether CONSENT_DEMO asks for the demo agency."""
-    return core_settings.flag(environ, "CONSENT_DEMO", False)
-
-
 def ensure_demo_key(environ, announce=True):
     """Generate the demo signing key once per process tree (gunicorn's master calls this before forking).
 
     Only the service's own start announces it: commands and the monitor worker sign nothing a visitor keeps.
     """
-    if not demo_mode(environ) or environ.get("CONSENT_SECRET_KEYS"):
+    if not core_settings.service(environ).demo or core_settings.signing(environ).secret_keys:
         return
     if not environ.get(DEMO_KEY_VARIABLE):
         environ[DEMO_KEY_VARIABLE] = secrets.token_urlsafe(32)

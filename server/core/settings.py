@@ -254,7 +254,8 @@ def console(environ):
 
 def queue_url(environ):
     """CONSENT_QUEUE_URL alone: sign-in's throttle shares the queue's Redis without reading the rest of monitoring."""
-    return url(environ, "CONSENT_QUEUE_URL", QUEUE_SCHEMES, "must start with sqlite:///, redis://, rediss:// or unix://")
+    return url(environ, "CONSENT_QUEUE_URL", QUEUE_SCHEMES,
+               "must start with sqlite:///, redis://, rediss:// or unix://")
 
 
 def monitoring(environ):
