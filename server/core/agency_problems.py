@@ -3,13 +3,11 @@
 import difflib
 import json
 
+from server.core.error_paths import error_leaves
+from server.core.error_paths import printable
+
 UNKNOWN = "Unknown field."
 MISSING = "Missing data for required field."
-
-
-def printable(text):
-    """Text with every unprintable character escaped, so a refusal stays one readable line."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def show(value):
@@ -18,21 +16,6 @@ def show(value):
         return "(missing)"
     shown = json.dumps(value, ensure_ascii=True, default=str)
     return shown if len(shown) <= 80 else shown[:77] + "..."
-
-
-def _child(data, key):
-    if isinstance(data, dict):
-        return data.get(key)
-    if isinstance(data, list) and isinstance(key, int) and key < len(data):
-        return data[key]
-    return None
-
-
-def _texts(message):
-    """Every message of a leaf (marshmallow gives a list of them, sometimes a dict of nested ones)."""
-    if isinstance(message, list):
-        return message or ["is invalid"]
-    return [message] if isinstance(message, dict) else [str(message)]
 
 
 def _typos(messages):
@@ -47,36 +30,19 @@ def _typos(messages):
     return pairs
 
 
+def _typo_hints(messages):
+    """Per key of one level, how to reword its message when it looks like the other half of a typo."""
+    hints = {}
+    for missing, unknown in _typos(messages).items():
+        hints[missing] = lambda text, given=unknown: f"{text.rstrip('.')} (the file has {printable(given)}: a typo?)"
+        hints[unknown] = lambda text, meant=missing: f"{text.rstrip('.')}; did you mean {meant}?"
+    return hints
+
+
 def problems(messages, data, path=""):
     """Every leaf of marshmallow's nested messages, in order: (dotted field path, message, offending value)."""
-    typos = _typos(messages) if isinstance(messages, dict) else {}
-    misspelt = {unknown: missing for missing, unknown in typos.items()}
-    for key, message in messages.items():
-        if key == "_schema":
-            value, here = data, path
-        else:
-            value = _child(data, key)
-            name = printable(str(key))
-            here = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{name}" if path else name)
-        if isinstance(message, dict) and message and set(message) <= {"key", "value"}:
-            # A Dict field reports its entries under "key" and "value": name the entry, not those words.
-            if "key" in message:
-                yield here, _texts(message["key"])[0], key
-            if "value" in message:
-                yield from problems(message["value"], value, here)
-            continue
-        if isinstance(message, dict):
-            yield from problems(message, value, here)
-            continue
-        for text in _texts(message):
-            if isinstance(text, dict):
-                yield from problems(text, value, here)
-            elif key in typos:
-                yield here, f"{text.rstrip('.')} (the file has {printable(typos[key])}: a typo?)", value
-            elif key in misspelt:
-                yield here, f"{text.rstrip('.')}; did you mean {misspelt[key]}?", value
-            else:
-                yield here or "(file)", text, value
+    for here, message, value in error_leaves(messages, data, path, _typo_hints):
+        yield here or "(file)", message, value
 
 
 def first_problem(messages, data):

@@ -18,7 +18,7 @@ from reliability_support import examples
 
 from server.demo_agency import demo_agency_text
 from server.core.agency import AgencyConfigError
-from server.core.agency_problems import printable
+from server.core.error_paths import printable
 from server.core.agency import load_agency_file
 
 VALID_CASES = examples(ci=700, long=3000)
