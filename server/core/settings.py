@@ -30,6 +30,8 @@ QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "unix")
 SCREENSHOT_STORES = ("files", "database")
 # Wildcard binds accept every interface; a browser reaches them on loopback.
 WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]", "": "127.0.0.1"}
+# Breaks str.splitlines() honours that JSON does not escape.
+LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
 YES = ("1", "true", "yes", "on")
 NO = ("0", "false", "no", "off")
 
@@ -44,8 +46,12 @@ class ConfigError(RuntimeError):
 
 
 def refuse(variable, value, reason):
-    """The error for a bad value: `NAME: "value" reason` (the value quoted, so a newline in it stays one line)."""
-    return ConfigError(f"{variable}: {json.dumps(str(value), ensure_ascii=False)} {reason}", variable, value)
+    """The error for a bad value: `NAME: "value" reason`, the value quoted with its line breaks escaped (JSON's
+    escapes, and the three breaks JSON leaves alone), so the message stays one line."""
+    quoted = json.dumps(str(value), ensure_ascii=False)
+    for separator in LINE_SEPARATORS:
+        quoted = quoted.replace(separator, f"\\u{ord(separator):04x}")
+    return ConfigError(f"{variable}: {quoted} {reason}", variable, value)
 
 
 def text(environ, name, default=None):

@@ -130,6 +130,7 @@ def test_an_integer_below_its_minimum_is_one_line(name, minimum):
      'CONSENT_SMTP_URL: "smtps://qa:***@:465" must be smtp://host:port or smtps://user:password@host:port'),
     ({"CONSENT_SCREENSHOTS": "s3"}, 'CONSENT_SCREENSHOTS: "s3" must be files or database'),
     ({"CONSENT_WORKERS": "4\nTraceback"}, 'CONSENT_WORKERS: "4\\nTraceback" is not a whole number'),
+    ({"CONSENT_WORKERS": "4\u2028x\x85"}, 'CONSENT_WORKERS: "4\\u2028x\\u0085" is not a whole number'),
 ])
 def test_a_bad_value_is_one_line_naming_the_variable(environ, message):
     with pytest.raises(ConfigError) as refused:
