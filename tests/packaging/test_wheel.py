@@ -1,12 +1,14 @@
 """Deployments install the package, not the checkout: the wheel and sdist build quietly and completely, and the
 installed wheel serves the demo, the choices stylesheet and banner.js from a folder that is not the checkout."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -117,7 +119,8 @@ def test_installed_wheel_serves_the_demo_from_another_folder(built):
     env = outside_env()
     venv = work / "venv"
     run([sys.executable, "-m", "venv", str(venv)], work, env)
-    install_log = run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], work, env)
+    # Every part: the demo needs the console (db upgrade) and consent-qa's add-on.
+    install_log = run([str(venv / "bin" / "pip"), "install", "-q", f"{wheel}[all]"], work, env)
     assert "BuildBackendWarning" not in install_log
     elsewhere = work / "elsewhere"
     elsewhere.mkdir()
@@ -150,6 +153,57 @@ def test_installed_wheel_serves_the_demo_from_another_folder(built):
     status, kind, body = pages["/v1/demo/banner.js"]
     assert (status, kind) == (200, "text/javascript") and len(body) > 2000
     assert f"{url}/demo/privacy".encode() in body or b"/demo/privacy" in body
+
+
+# Huey is installed (it checks an agency file's monitoring schedule) but never loaded by visitors' requests.
+NOT_PUBLIC = ("weasyprint", "selenium", "sqlalchemy", "alembic", "redis", "psycopg", "flask_wtf")
+
+
+def test_the_wheel_without_extras_is_the_public_service(built):
+    """`pip install ma-consent`: banner.js and an opt-out served by gunicorn; nothing of the other parts."""
+    work, wheel, _, _ = built
+    env = outside_env()
+    venv = work / "public-venv"
+    run([sys.executable, "-m", "venv", str(venv)], work, env)
+    run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], work, env)
+    elsewhere = work / "public-elsewhere"
+    elsewhere.mkdir()
+    found = run([str(venv / "bin" / "python"), "-c", "import importlib.util as u; "
+                 f"print([name for name in {NOT_PUBLIC!r} if u.find_spec(name)])"], elsewhere, env)
+    assert found.strip() == "[]", found
+    refused = subprocess.run([str(venv / "bin" / "consent-service"), "users", "add", "ada", "--role", "qa"],
+                             cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "Error: the staff console is not installed: pip install 'ma-consent[console]'"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env.update(CONSENT_DEMO="1", CONSENT_SECRET_KEYS="packaging-test-key-0123456789abcdef", CONSENT_PUBLIC_URL=url)
+    with open(work / "public-gunicorn.log", "wb") as log:
+        server = subprocess.Popen([str(venv / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+                                   "server:create_app()"], cwd=elsewhere, env=env, stdout=log, stderr=log)
+        try:
+            status, kind, body = fetch(f"{url}/v1/demo/banner.js")
+            opt_out = urllib.request.Request(f"{url}/v1/demo/opt-out", data=b"{}", method="POST",
+                                             headers={"Content-Type": "application/json", "Origin": url})
+            with urllib.request.urlopen(opt_out, timeout=10) as response:
+                opted = response.status, json.load(response)
+            console = status_of(f"{url}/console/")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    assert (status, kind) == (200, "text/javascript") and len(body) > 2000
+    assert opted[0] == 200 and opted[1]["opted_out"] is True
+    assert console == 404
+    assert b"Traceback" not in (work / "public-gunicorn.log").read_bytes()
+
+
+def status_of(url):
+    """The status of one GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def fetch(url, timeout=90):
