@@ -1,1 +1,1 @@
-"""The monitoring dashboard: the agencies × clauses matrix, an agency's history, a run's report and their JSON twins."""
+"""The monitoring dashboard: the agencies × clauses matrix, an agency's history, a run's report, their JSON twins."""
