@@ -20,6 +20,13 @@ def _app_and_settings():
 
     try:
         app = create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    if "database" not in app.extensions:
+        # Runs are stored in the console database: the factory mounts it only when one is configured.
+        raise click.ClickException("monitoring stores its runs in the console database: set CONSENT_DATABASE_URL "
+                                   "(or CONSENT_DEMO=1 for the embedded one)")
+    try:
         return app, settings_for(app)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None

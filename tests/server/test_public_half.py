@@ -98,3 +98,14 @@ def test_the_public_half_never_imports_the_staff_half(repo_root):
              for name in imported_names(path)
              if any(name == package or name.startswith(package + ".") for package in STAFF_PACKAGES)]
     assert found == []
+
+
+def test_monitoring_without_a_console_database_says_so_in_one_line(no_database, agencies_dir, monkeypatch):
+    monkeypatch.setenv("CONSENT_AGENCIES_DIR", str(agencies_dir))
+    monkeypatch.setenv("CONSENT_SECRET_KEYS", KEYS[0])
+    monkeypatch.delenv("CONSENT_DEMO", raising=False)
+    result = CliRunner().invoke(cli, ["monitor", "run", "--agency", "dor"])
+    assert result.exit_code == 1
+    # (A warning about running as root may come first: Chromium's sandbox.)
+    assert result.output.splitlines()[-1] == ("Error: monitoring stores its runs in the console database: set "
+                                              "CONSENT_DATABASE_URL (or CONSENT_DEMO=1 for the embedded one)")
