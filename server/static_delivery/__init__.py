@@ -1,1 +1,1 @@
-"""Static delivery: every agency's banner.js and notice as pre-built files, for nginx, a CDN, or in-process."""
+"""Static delivery: every agency's banner.js and notice as served-file records, for the routes, in-process and nginx."""

@@ -3,13 +3,16 @@
 from http import HTTPStatus
 
 import pytest
+from werkzeug.test import Client
 
+from server import create_app
 from server.static_delivery.negotiation import answer
 from server.static_delivery.negotiation import coding_for
 from server.static_delivery.negotiation import lang_for
 from server.static_delivery.negotiation import not_modified
 from server.static_delivery.served_file import compressed
 from server.static_delivery.served_file import served_file
+from suite_keys import SHARED_KEYS
 
 SERVED = served_file(compressed(b"x" * 500), "text/plain", "public, max-age=300", "Accept-Encoding")
 PLAIN, GZIP, BR = (dict(SERVED.headers[coding])["ETag"] for coding in ("identity", "gzip", "br"))
@@ -55,11 +58,6 @@ def test_answer_is_the_chosen_codings_body_or_a_304():
 @pytest.fixture(scope="module")
 def both(agencies_dir):
     """The fast path (the whole app) and the Flask routes behind it, of one app."""
-    from werkzeug.test import Client
-
-    from server import create_app
-    from suite_keys import SHARED_KEYS
-
     app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(SHARED_KEYS), "DEMO": True})
     return {"fast path": app.test_client(), "Flask route": Client(app.wsgi_app.application)}
 
