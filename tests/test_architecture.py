@@ -216,8 +216,12 @@ def test_nothing_imports_the_factory_through_the_package_face(graph):
 def test_the_rules_catch_a_cycle_and_a_wrong_arrow(tmp_path):
     # The checker itself: a made-up tree with one cycle (lazy import included) and one forbidden arrow.
     files = {
-        "server/__init__.py": "",
+        "server/__init__.py": "def __getattr__(name):\n    from server.a import thing\n",
         "server/a.py": "from server.b import thing\n",
+        "server/c/__init__.py": "",
+        "server/c/one.py": "from server.d.two import x\n",
+        "server/d/__init__.py": "",
+        "server/d/two.py": "import server.c\n",
         "server/b.py": "def thing():\n    from server import a\n",
         "consent_banner/__init__.py": "",
         "consent_banner/build.py": "from server.a import thing\nimport extension.rules\n",
@@ -230,6 +234,9 @@ def test_the_rules_catch_a_cycle_and_a_wrong_arrow(tmp_path):
         (tmp_path / name).write_text(text)
     made_up = import_graph(tmp_path)
     assert cycles(made_up) == [["server.a", "server.b"]]
+    # No two modules of c and d import each other, yet the folders do; the face's __getattr__ draws no arrow.
+    assert package_cycles(made_up) == [("server", ["server.a", "server.b"]), ("server", ["server.c", "server.d"])]
+    assert made_up["server"] == set()
     assert arrows(made_up, "consent_banner", "server") == ["consent_banner.build imports server.a"]
     assert arrows(made_up, "consent_banner", "extension") == ["consent_banner.build imports extension.rules"]
     assert made_up["extension.rules"] == {"extension.other"}
