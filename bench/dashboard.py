@@ -26,7 +26,7 @@ from databases import staff_bearer  # noqa: E402
 from history import seed  # noqa: E402
 
 from server import create_app  # noqa: E402
-from server.db import upgrade_url  # noqa: E402
+from server.db.migrate import upgrade_url  # noqa: E402
 from server.db.session import engine_of  # noqa: E402
 
 KEYS = ["bench-dashboard-key-0123456789abcdef"]

@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from server.auth.accounts import staff_token_at  # noqa: E402
-from server.db import upgrade_url  # noqa: E402
+from server.db.migrate import upgrade_url  # noqa: E402
 from server.core.equal_access.compare import compare_documents  # noqa: E402
 from server.core.equal_access.rules import Rules  # noqa: E402
 from chaos import free_port  # noqa: E402  (bench/ is the script's folder)

@@ -38,7 +38,7 @@ from monitoring.check import Checker  # noqa: E402
 from monitoring.now import run_now  # noqa: E402
 from server.monitoring.settings import settings_for  # noqa: E402
 from server import create_app  # noqa: E402
-from server.db import upgrade_url  # noqa: E402
+from server.db.migrate import upgrade_url  # noqa: E402
 
 KEYS = ["bench-monitor-key-0123456789abcdef"]
 THREE_YEARS = 3 * 365 * 24 * 3600

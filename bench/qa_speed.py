@@ -31,7 +31,7 @@ from extension.cli import main as cli_main  # noqa: E402
 from extension.driver import check_page  # noqa: E402
 from extension.runner import run_checks  # noqa: E402
 from server import create_app  # noqa: E402
-from server.db import upgrade_url  # noqa: E402
+from server.db.migrate import upgrade_url  # noqa: E402
 
 DEMO_PAGES = ("/demo/", "/demo/services", "/demo/forms", "/demo/privacy")
 

@@ -1,6 +1,6 @@
 """`consent-service monitor run` (now, with a progress bar) and `consent-service monitor worker` (scheduled).
 
-Registered in server.commands.COMMANDS by name: only click is imported here, so building the service's
+Registered in server.commands.group.COMMANDS by name: only click is imported here, so building the service's
 app never loads the QA extension; the commands import the worker's modules when they run.
 """
 

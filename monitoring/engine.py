@@ -13,7 +13,7 @@ from monitoring import unchecked
 from monitoring.check import CheckFailed
 from monitoring.record import record_page
 from server.monitoring.screenshots import remove_expired
-from server.db import session_for
+from server.db.session import session_for
 from server.db.clock import today
 from server.db.clock import utcnow
 from server.core.schedule import schedule_test

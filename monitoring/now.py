@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from monitoring import engine
 from monitoring import runs
 from monitoring.check import CheckFailed
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import MonitoringRun
 
 

@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask
 
-from server import commands
+from server.commands import group as commands
 from server import config
 from server import redirects
 from server import registry

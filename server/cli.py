@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import ScriptInfo
 
-from server.commands import cli
+from server.commands.group import cli
 from server.core import settings
 
 PROG = "consent-service"

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from server.db import upgrade_url
+from server.db.migrate import upgrade_url
 
 POSTGRES_USER = "postgres"
 TEMPLATE_DATABASE = "consent_template"

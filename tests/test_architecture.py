@@ -208,6 +208,28 @@ def test_the_public_half_never_imports_the_staff_half(graph):
     assert {"server.public.banner", "server.public.api", "server.static_delivery.served_file"} <= set(graph)
 
 
+def face_imports(path: Path) -> list:
+    """What a package's __init__.py imports when it is run (not in functions): a parent-package import pays for it."""
+    names = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names.append("." * node.level + (node.module or ""))
+    return names
+
+
+@pytest.mark.parametrize("face", sorted(str(path.relative_to(ROOT)) for package in PACKAGES
+                                        for path in (ROOT / package).rglob("__init__.py")
+                                        if "node_modules" not in path.parts and "migrations" not in path.parts))
+def test_a_package_face_imports_only_its_own_modules(face):
+    # Importing server.auth.roles runs server/auth/__init__.py first: a face that wired Flask-WTF or SQLAlchemy made
+    # every light module of its package heavy.
+    package = face.rpartition("/")[0].replace("/", ".")
+    outside = [name for name in face_imports(ROOT / face) if not (name.startswith(".") or name.startswith(package + "."))]
+    assert outside == []
+
+
 def test_nothing_imports_the_factory_through_the_package_face(graph):
     # server/__init__.py lends `create_app` to gunicorn's 'server:create_app()' only; the project imports server.app.
     assert sorted(name for name, deps in graph.items() if "server" in deps) == []

@@ -15,7 +15,7 @@ from server.auth import throttle
 from server.auth.accounts import find_user
 from server.auth.accounts import user_for_token
 from server.auth.passwords import verify_password
-from server.db import get_session
+from server.db.session import get_session
 from server.auth.models import User
 from server.db.clock import utcnow
 

@@ -13,7 +13,7 @@ from server.auth import accounts
 from server.auth.passwords import WeakPassword
 from server.commands.context import agency_ids
 from server.commands.context import checked_console_app
-from server.db import session_for
+from server.db.session import session_for
 from server.auth.models import ROLES
 
 DEMO_ADMIN = "demo-admin"

@@ -6,7 +6,8 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from server import config
-from server import db
+from server.db.migrate import check_schema
+from server.db.session import init_app as init_database
 from server.core import settings
 from server.db.session import engine_of
 from server.core.agencies import Registry
@@ -27,7 +28,7 @@ def console_app(environ=None):
     app.config.update(DEMO=service.demo, PUBLIC_URL=service.public_url,
                       AGENCIES_DIR=str(service.agencies_dir) if service.agencies_dir else None,
                       DATABASE_URL=settings.console(environ).database_url)
-    db.init_app(app)
+    init_database(app)
     return app
 
 
@@ -35,7 +36,7 @@ def checked_console_app():
     """console_app() on a database at the code's schema (else SchemaBehind, naming `consent-service db upgrade`)."""
     app = console_app()
     reachable(app)
-    db.check_schema(app)
+    check_schema(app)
     return app
 
 

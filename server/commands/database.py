@@ -18,14 +18,14 @@ def db_group():
 @db_group.command(name="upgrade", help="Create the console database, or migrate it to this code's schema.")
 def upgrade_command():
     """Run every migration the database has not had yet."""
-    from server import db
+    from server.db.migrate import upgrade
     from server.db.session import engine_of
 
     try:
         # No schema check: this is the command a database behind the code is told to run.
         app = console_app()
         reachable(app)
-        before, after = db.upgrade(app)
+        before, after = upgrade(app)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     where = engine_of(app).url.render_as_string(hide_password=True)

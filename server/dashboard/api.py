@@ -4,8 +4,8 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.roles import READERS
 from server.console import notices
 from server.dashboard import queries
@@ -16,7 +16,7 @@ from server.dashboard.schemas import AGENCY_RUNS
 from server.dashboard.schemas import LIST_AGENCIES
 from server.dashboard.schemas import RUN_REPORT
 from server.dashboard.schemas import SHOW_RUN
-from server.db import get_session
+from server.db.session import get_session
 from server.errors import ApiError
 from server.openapi import documented
 from server.registry import get_registry

@@ -11,8 +11,8 @@ from flask import request
 from flask import url_for
 from markupsafe import Markup
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.decorators import require_agency
 from server.auth.roles import READERS
 from server.auth.views import CONSOLE_HOME_KEY
@@ -27,7 +27,7 @@ from server.dashboard.coverage import coverage
 from server.dashboard.coverage import shown_verdicts
 from server.dashboard.filters import matrix_filters
 from server.dashboard.queries import VERDICT_WORDS
-from server.db import get_session
+from server.db.session import get_session
 from server.db.clock import utcnow
 from server.errors import ApiError
 from server.monitoring.models import MonitoringRun

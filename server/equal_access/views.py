@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 
-from server.auth import requires
+from server.auth.decorators import requires
 from server.request_body import json_object
 from server.request_body import load
 from server.equal_access.check import check_pages

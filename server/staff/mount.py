@@ -6,8 +6,9 @@ provider the public waivers list reads; the public half never imports anything f
 
 from flask import Blueprint
 
-from server import auth
-from server import db
+from server.auth import wiring as auth
+from server.db.session import get_session
+from server.db.session import init_app as init_database
 from server.console import features
 from server.equal_access import views as equal_access
 from server.public.waivers import PROVIDER_KEY
@@ -27,12 +28,12 @@ bp = Blueprint("staff", __name__, template_folder="templates")
 def waivers_in_force(agency_id, day):
     """The public list's provider: from the database, or a 503 naming why it cannot be read."""
     schema_gate.refuse_if_closed()
-    return [public_view(waiver) for waiver in in_force(db.get_session(), agency_id, day)]
+    return [public_view(waiver) for waiver in in_force(get_session(), agency_id, day)]
 
 
 def init_app(app):
     """A database behind the code closes the staff half (503) and never the visitors; `db upgrade` opens it."""
-    db.init_app(app)
+    init_database(app)
     # First of the staff half's before_request hooks: a closed console answers before sign-in or CSRF run.
     schema_gate.init_app(app, check_now=app.config.get(SCHEMA_CHECK_KEY, True))
     auth.init_app(app)

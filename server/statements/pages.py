@@ -16,13 +16,13 @@ from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import validators
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.roles import READERS
 from server.capacity import NoSlotFree
 from server.capacity import get_pool
 from server.console.forms_base import ConsoleForm
-from server.db import get_session
+from server.db.session import get_session
 from server.db.clock import commonwealth_day
 from server.errors import ApiError
 from server.registry import get_registry

@@ -4,8 +4,8 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.roles import READERS
 from server.request_body import json_object
 from server.waivers.schemas import FILE_WAIVER
@@ -15,7 +15,7 @@ from server.waivers.schemas import SHOW_WAIVER
 from server.waivers.schemas import STEPS
 from server.waivers.schemas import WAIVER
 from server.waivers.schemas import WAIVER_LIST
-from server.db import get_session
+from server.db.session import get_session
 from server.openapi import documented
 from server.waivers import workflow
 from server.waivers.rules import DECIDE

@@ -4,12 +4,12 @@ from flask import Blueprint
 from flask import render_template
 from flask import request
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.roles import READERS
 from server.waivers.forms import WaiverFilterForm
 from server.waivers.forms import agency_choices
-from server.db import get_session
+from server.db.session import get_session
 from server.waivers import workflow
 
 bp = Blueprint("list", __name__)

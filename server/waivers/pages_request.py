@@ -8,11 +8,11 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.waivers.forms import WaiverRequestForm
 from server.waivers.forms import agency_choices
-from server.db import get_session
+from server.db.session import get_session
 from server.errors import ApiError
 from server.db.clock import today as commonwealth_today
 from server.waivers import workflow

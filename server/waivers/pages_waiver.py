@@ -6,14 +6,14 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 
-from server.auth import current_user
-from server.auth import requires
+from server.auth.identity import current_user
+from server.auth.decorators import requires
 from server.auth.roles import READERS
 from server.waivers.forms_steps import DecideForm
 from server.waivers.forms_steps import LegalReviewForm
 from server.waivers.forms_steps import RecommendForm
 from server.waivers.forms_steps import WithdrawForm
-from server.db import get_session
+from server.db.session import get_session
 from server.errors import ApiError
 from server.waivers import workflow
 from server.waivers.rules import DECIDE

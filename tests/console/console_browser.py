@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from server import create_app
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 from serving import AppServer
 
 TESTS = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ find another folder's conftest.
 import datetime
 
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 from server.db.clock import today as commonwealth_today
 
 CONSOLE_KEYS = ["console-tests-newest-0123456789abcdef", "console-tests-older-0123456789abcdef"]

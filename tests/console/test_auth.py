@@ -7,7 +7,7 @@ from console_support import PASSWORD
 
 from server.auth import accounts
 from server.auth.identity import MAX_FAILED_SIGN_INS
-from server.db import session_for
+from server.db.session import session_for
 
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

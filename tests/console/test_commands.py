@@ -6,7 +6,7 @@ from console_support import CONSOLE_KEYS
 from flask.cli import ScriptInfo
 
 from server import create_app
-from server.commands import cli
+from server.commands.group import cli
 
 PASSWORD = "a long enough passphrase"
 

@@ -5,17 +5,18 @@ import logging
 
 from flask import Flask
 
-from server import db
+from server.db.migrate import check_schema
+from server.db.session import init_app as init_database
 
 
 def test_the_default_database_is_named_by_its_full_path_and_alembic_stays_quiet(tmp_path, caplog, monkeypatch):
     monkeypatch.delenv("CONSENT_DATABASE_URL", raising=False)
     app = Flask("server.app", instance_path=str(tmp_path / "instance"))
-    engine = db.init_app(app)
+    engine = init_database(app)
     try:
         with caplog.at_level(logging.INFO):
-            db.check_schema(app)
-            db.check_schema(app)  # a second process (worker) finding it made
+            check_schema(app)
+            check_schema(app)  # a second process (worker) finding it made
     finally:
         engine.dispose()
     messages = [record.getMessage() for record in caplog.records]

@@ -4,7 +4,7 @@ import pytest
 from databases import PostgresCluster
 
 from server import create_app
-from server.db import upgrade_url
+from server.db.migrate import upgrade_url
 
 VISITOR_REQUESTS = [("GET", "/v1/demo/banner.js"), ("GET", "/v1/demo/notice"), ("POST", "/v1/demo/opt-out"),
                     ("DELETE", "/v1/demo/opt-out"), ("GET", "/v1/demo/status"), ("GET", "/v1/demo/choices"),

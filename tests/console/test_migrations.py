@@ -11,8 +11,8 @@ from databases import new_sqlite_url
 from sqlalchemy import create_engine
 from sqlalchemy import inspect
 
-from server.commands import cli
-from server.db import upgrade_url
+from server.commands.group import cli
+from server.db.migrate import upgrade_url
 from server.db.base import Base
 from server.db.migrate import head_revision
 from server.db.session import normalise_url

@@ -4,7 +4,7 @@ import pytest
 from databases import new_sqlite_url
 
 from server import create_app
-from server.db import upgrade_url
+from server.db.migrate import upgrade_url
 from server.db.migrate import head_revision
 from server.staff import schema_gate
 

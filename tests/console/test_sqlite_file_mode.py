@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from server.db import upgrade_url
+from server.db.migrate import upgrade_url
 from server.db.session import make_engine
 
 

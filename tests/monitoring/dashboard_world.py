@@ -11,7 +11,7 @@ from history import seed
 
 from server import create_app
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 from server.db.session import engine_of
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage

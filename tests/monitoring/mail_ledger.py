@@ -12,7 +12,7 @@ from monitoring import runs
 from monitoring.record import record_page
 from server import create_app
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.settings import settings_for
 from server.registry import REGISTRY_KEY
 

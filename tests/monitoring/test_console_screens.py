@@ -15,7 +15,7 @@ from test_dashboard_browser import sign_in
 
 from server.auth import accounts
 from server.core.clauses import CLAUSE_ORDER
-from server.db import session_for
+from server.db.session import session_for
 from serving import AppServer
 
 pytestmark = pytest.mark.browser

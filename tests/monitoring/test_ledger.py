@@ -18,7 +18,7 @@ from monitoring import runs
 from monitoring.record import record_page
 from server.monitoring.settings import settings_for
 from server import create_app
-from server.db import session_for
+from server.db.session import session_for
 from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage

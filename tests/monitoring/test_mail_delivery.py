@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from monitoring import engine
 from monitoring import mail
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import Regression
 
 HTML = {"Accept": "text/html"}

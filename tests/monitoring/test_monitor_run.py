@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from sqlalchemy import func
 from sqlalchemy import select
 
-from server.commands import cli
-from server.db import session_for
+from server.commands.group import cli
+from server.db.session import session_for
 from server.staff.models import User
 from server.staff.models import Waiver
 from server.staff.models import WaiverStep

@@ -14,7 +14,7 @@ from server.monitoring.screenshots import screenshot_bytes
 from server.monitoring.settings import settings_for
 from server import create_app
 from server.config import ConfigError
-from server.db import session_for
+from server.db.session import session_for
 from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import Screenshot

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from test_dashboard import matrix_rows
 
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 

@@ -26,7 +26,7 @@ from extension.chromium import child_pids
 from monitoring import engine
 from monitoring.queue import MonitoringQueue
 from server.monitoring.settings import settings_for
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun

@@ -17,7 +17,7 @@ from databases import upgraded_sqlite  # noqa: F401
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from server.db import session_for
+from server.db.session import session_for
 from server.db.clock import commonwealth_day
 from server.statements.models import StatementSignature
 

@@ -18,7 +18,7 @@ from databases import upgraded_postgres  # noqa: F401
 from databases import upgraded_sqlite  # noqa: F401
 
 from server.auth import accounts
-from server.db import session_for
+from server.db.session import session_for
 
 # 22:30 in Boston (daylight time began on 8 March), already the next day in UTC.
 LATE_EVENING = datetime(2026, 3, 10, 2, 30)

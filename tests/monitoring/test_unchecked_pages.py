@@ -12,7 +12,7 @@ from mail_ledger import UNREACHABLE
 from mail_ledger import MailLedger
 from sqlalchemy import select
 
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import UncheckedPage
 
 HTML = {"Accept": "text/html"}

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from extension.chromium import child_pids
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import MonitoringRun
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from server.db import session_for
+from server.db.session import session_for
 from server.monitoring.models import MonitoringRun
 
 pytestmark = pytest.mark.browser

@@ -19,8 +19,8 @@ from offsite_sites import SECRET_TEXT
 from offsite_sites import OffsiteSites
 from sqlalchemy import select
 
-from server.commands import cli
-from server.db import session_for
+from server.commands.group import cli
+from server.db.session import session_for
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun

@@ -14,7 +14,7 @@ from gunicorn_server import free_port
 from gunicorn_server import request
 from live_service import started_gunicorn
 
-from server.db import upgrade_url
+from server.db.migrate import upgrade_url
 from server.logging_privacy import mask_addresses
 
 ADDRESS = re.compile(r"\b127\.0\.0\.1\b|::1\b|::ffff:")

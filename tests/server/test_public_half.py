@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from server import create_app
 from server.core import parts
-from server.commands import cli
+from server.commands.group import cli
 from server.core.parts import PartNotInstalled
 
 KEYS = ["public-half-tests-0123456789abcdef"]
@@ -73,31 +73,7 @@ def test_a_command_of_a_part_not_installed_fails_with_one_line(monkeypatch, argu
     assert result.output == f"Error: {name} is not installed: pip install 'ma-consent[{extra}]'\n"
 
 
-STAFF_PACKAGES = ("server.staff", "server.db", "server.auth", "server.console", "server.waivers", "server.dashboard",
-                  "server.statements", "server.monitoring", "server.equal_access", "server.commands", "monitoring",
-                  "extension")
-PUBLIC_FOLDERS = ("server/public", "server/static_delivery")
-
-
-def imported_names(path):
-    """Every module a file imports, lazy imports included (relative ones resolved against its package)."""
-    import ast
-
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.module
-            yield from (f"{node.module}.{alias.name}" for alias in node.names)
-
-
-def test_the_public_half_never_imports_the_staff_half(repo_root):
-    found = [(str(path.relative_to(repo_root)), name)
-             for folder in PUBLIC_FOLDERS for path in sorted((repo_root / folder).rglob("*.py"))
-             for name in imported_names(path)
-             if any(name == package or name.startswith(package + ".") for package in STAFF_PACKAGES)]
-    assert found == []
+# That the public half imports nothing of the staff half is one of tests/test_architecture.py's rules.
 
 
 def test_monitoring_without_a_console_database_says_so_in_one_line(no_database, agencies_dir, monkeypatch):
