@@ -2,8 +2,10 @@
 
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -15,12 +17,15 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def chromedriver_url(tmp_path):
+def chromedriver_url():
     """A standalone chromedriver on a free loopback port, as a remote host would run it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "HOME": str(tmp_path), "TMPDIR": str(tmp_path)}
+    # A short home of its own: Chromium's profile socket path must fit in 107 bytes, and an xdist worker's
+    # tmp_path (…/popen-gw1/test_page_the_remote_browser_c0/) made the remote Chromium exit at start.
+    home = tempfile.mkdtemp(prefix="qa-remote-")
+    env = {**os.environ, "HOME": home, "TMPDIR": home}
     process = subprocess.Popen([CHROMEDRIVER, f"--port={port}"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
@@ -33,6 +38,7 @@ def chromedriver_url(tmp_path):
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def test_remote_chromedriver_checks_a_page_with_the_extension(fx_server, chromedriver_url, tmp_path):
