@@ -7,6 +7,8 @@ import pytest
 from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
 from browser_pool import BrowserPool
 from databases import suite_database
+from file_order import known_seconds
+from file_order import longest_files_first
 from gunicorn_server import Gunicorn
 from serving import AppServer
 from server import create_app
@@ -20,6 +22,11 @@ def pytest_configure(config):
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
     suite_database()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest files first (tests/file_order.py): xdist's loadfile hands files out in this order."""
+    items[:] = longest_files_first(items, known_seconds())
 
 
 @pytest.fixture(scope="session")
