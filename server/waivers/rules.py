@@ -11,7 +11,6 @@ KINDS = ("limited", "permanent")
 FILE, RECOMMEND, LEGAL_REVIEW, DECIDE, WITHDRAW = "file", "recommend", "legal-review", "decide", "withdraw"
 GRANT, DENY = "grant", "deny"
 STATES = ("submitted", "recommended", "reviewed", "denied", "granted", "in-force", "expired", "withdrawn")
-DEFAULT_LEAD_DAYS = 14
 # Waiver ids are PostgreSQL integers: a larger number names no waiver (and must never reach a query).
 LARGEST_ID = 2**31 - 1
 
