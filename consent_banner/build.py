@@ -44,19 +44,6 @@ class Bundle:
     etag: str
     integrity: str
 
-    def encoded(self, encoding):
-        """The body for a content coding: "br", "gzip" or "identity"."""
-        return {"br": self.br, "gzip": self.gzip}.get(encoding, self.body)
-
-    def etag_for(self, encoding):
-        """A strong ETag per representation: a gzip body is not byte-equal to the plain one."""
-        suffix = {"br": "-br", "gzip": "-gz"}.get(encoding, "")
-        return f'"{self.etag}{suffix}"'
-
-    def etags(self):
-        """Every ETag any representation of this bundle was served with (all validate the same resource)."""
-        return {self.etag_for(encoding) for encoding in ("identity", "gzip", "br")}
-
 
 @lru_cache(maxsize=1)
 def built_script():
