@@ -1,7 +1,5 @@
 """Whether the staff half is wanted: read from the settings without importing it (no SQLAlchemy)."""
 
-import os
-
 from server.core import parts
 
 # `export` and other commands that read no console data skip the start-up schema check (server/cli.py).
@@ -9,8 +7,8 @@ SCHEMA_CHECK_KEY = "DATABASE_SCHEMA_CHECK"
 
 
 def database_named(config):
-    """CONSENT_DATABASE_URL, or the app's DATABASE_URL (tests), when one is set."""
-    return config.get("DATABASE_URL") or os.environ.get("CONSENT_DATABASE_URL") or None
+    """The app's DATABASE_URL (server.config puts CONSENT_DATABASE_URL there, as db.session reads it), if set."""
+    return config.get("DATABASE_URL") or None
 
 
 def console_wanted(config):
