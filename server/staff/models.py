@@ -7,6 +7,7 @@ from server.auth.models import ApiToken
 from server.auth.models import User
 from server.auth.models import UserAgency
 from server.auth.models import UserRole
+from server.dashboard.models import VisitorCount
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
@@ -18,4 +19,5 @@ from server.waivers.models import Waiver
 from server.waivers.models import WaiverStep
 
 __all__ = ["ApiToken", "Finding", "MonitoredPage", "MonitoringRun", "Regression", "Screenshot",
-           "StatementSignature", "UncheckedPage", "User", "UserAgency", "UserRole", "Waiver", "WaiverStep"]
+           "StatementSignature", "UncheckedPage", "User", "UserAgency", "UserRole", "VisitorCount", "Waiver",
+           "WaiverStep"]
