@@ -158,10 +158,14 @@ def run(args) -> int:
     waived = [f for f in findings if f.verdict == "waived"]
     for finding in waived:
         print(f"WAIVED {finding.url} [{finding.clause}] waiver {', '.join(map(str, finding.waivers))}")
+    unknown = [f for f in findings if f.verdict == "unknown"]
+    for finding in unknown:
+        print(f"UNKNOWN {finding.url} [{finding.clause}] {finding.reason}")
     errors = [p for p in pages if p.error]
     for page in errors:
         print(f"consent-qa: error: {page.url}: {page.error}", file=sys.stderr)
-    print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed, {len(waived)} waived; "
+    print(f"{len(pages)} page(s), {len(findings)} finding(s), {len(failed)} failed, {len(waived)} waived, "
+          f"{len(unknown)} unknown; "
           f"reports in {paths['html'].parent}")
     if errors:
         return EXIT_SETUP

@@ -43,6 +43,10 @@ def write_reports(report_dir: Path, pages: list, findings: list, meta: dict) -> 
     if waived:
         # Counted apart: a waived finding neither passes nor fails (policy section 3).
         data["summary"]["waived"] = len(waived)
+    unknown = [f for f in findings if f.verdict == "unknown"]
+    if unknown:
+        # Counted apart too: the tool could not see or operate what it had to judge (the reason says why).
+        data["summary"]["unknown"] = len(unknown)
     paths = {"json": report_dir / "report.json", "html": report_dir / "report.html", "junit": report_dir / "junit.xml"}
     paths["json"].write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     paths["html"].write_text(render_html(data), encoding="utf-8")
@@ -103,7 +107,7 @@ def render_junit(data: dict) -> bytes:
     suites = ET.Element("testsuites", name="consent-qa")
     suite = ET.SubElement(suites, "testsuite", name=f"consent-qa {data.get('agency', '')}",
                           tests=str(len(data["findings"])), failures=str(data["summary"]["failed"]),
-                          errors=str(data["summary"]["errors"]), skipped=str(data["summary"].get("waived", 0)))
+                          errors=str(data["summary"]["errors"]), skipped=str(data["summary"].get("waived", 0) + data["summary"].get("unknown", 0)))
     for finding in data["findings"]:
         clause = finding["clause"] + (" (GPC)" if finding.get("variant") == "gpc" else "")
         case = ET.SubElement(suite, "testcase", classname=finding["url"], name=f"clause {clause}")
@@ -113,6 +117,8 @@ def render_junit(data: dict) -> bytes:
         elif finding["verdict"] == "waived":
             ids = ", ".join(str(i) for i in finding.get("waivers", []))
             ET.SubElement(case, "skipped", message=f"waived by waiver {ids}").text = finding["reason"]
+        elif finding["verdict"] == "unknown":
+            ET.SubElement(case, "skipped", message=f"unknown: {finding['reason']}").text = finding["reason"]
         else:
             ET.SubElement(case, "system-out").text = finding["reason"]
     for page in data["pages"]:

@@ -21,7 +21,8 @@ from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 
 # The worst verdict a clause had on any page of the run is the run's verdict for it.
-SEVERITY = {"pass": 0, "waived": 1, "fail": 2}
+# "unknown" (the notice could be neither seen nor operated) outranks a pass: it proves nothing, yet fails nothing.
+SEVERITY = {"pass": 0, "waived": 1, "unknown": 2, "fail": 3}
 
 
 def manual_key():

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+# DESIGN.md's QA verdicts: only `fail` fails the exit code or a statement.
+VERDICTS = ("pass", "fail", "waived", "unknown")
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -31,6 +34,11 @@ class Finding:
 def finding(url: str, clause: str, ok: bool, reason: str, evidence: dict) -> Finding:
     """One verdict: pass or fail, with the reason a webmaster reads and the evidence behind it."""
     return Finding(url=url, clause=clause, verdict="pass" if ok else "fail", reason=reason, evidence=evidence)
+
+
+def unknown(url: str, clause: str, reason: str, evidence: dict) -> Finding:
+    """The tool could neither see nor operate what it must judge: neither pass nor fail, the reason says why."""
+    return Finding(url=url, clause=clause, verdict="unknown", reason=reason, evidence=evidence)
 
 
 def label(cookie: dict) -> str:

@@ -27,7 +27,8 @@ from server.waivers import workflow
 from server.waivers.models import Waiver
 
 # "not-checked": the run could not check the page(s) a pass would vouch for; None: no check reported the clause.
-VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "not-checked": "Not checked", None: "Not checked"}
+VERDICT_WORDS = {"pass": "Pass", "fail": "Fail", "waived": "Waived", "unknown": "Unknown",
+                "not-checked": "Not checked", None: "Not checked"}
 HISTORY_DAYS = 365
 
 

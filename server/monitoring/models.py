@@ -25,7 +25,7 @@ from server.db.clock import utcnow
 # A run's pages move pending → leased → done (or failed after the last retry); a lease that expires goes back.
 PAGE_STATES = ("pending", "leased", "done", "failed")
 RUN_STATES = ("running", "done")
-VERDICTS = ("pass", "fail", "waived")
+VERDICTS = ("pass", "fail", "waived", "unknown")  # unknown: consent-qa could not see or operate the notice
 # A page not checked in this many runs in a row is flagged and its contacts told (issue 19.9).
 UNCHECKED_RUNS = 3
 
