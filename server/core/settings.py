@@ -22,6 +22,8 @@ DEFAULT_RETENTION_DAYS = 90
 # Longer than the slowest check (driver timeouts are 45 s a command): a lease that runs out means a dead worker.
 DEFAULT_LEASE_SECONDS = 300
 DEFAULT_ATTEMPTS = 3
+# Visitor counts are charted per day: an hourly snapshot loses at most an hour to a crash.
+DEFAULT_SNAPSHOT_SECONDS = 3600
 MIN_KEY_LENGTH = 16
 # Not documented settings: how gunicorn's master hands the demo key and the slot folder to its workers.
 DEMO_KEY_VARIABLE = "CONSENT_DEMO_GENERATED_KEY"
@@ -218,6 +220,15 @@ class Gunicorn:
 
 
 @dataclass(frozen=True)
+class Metrics:
+    """Where /metrics is served without a staff token, and how often visitor counts are kept in the database."""
+
+    bind: str | None  # host:port of the service's own metrics listener (gunicorn's master); None: none
+    monitor_bind: str | None  # host:port of the monitoring worker's metrics listener; None: none
+    snapshot_seconds: int  # between two snapshots of the per-agency counts (and one at shutdown)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every group at once: what gunicorn's master checks before forking."""
 
@@ -226,6 +237,7 @@ class Settings:
     console: Console
     monitoring: Monitoring
     gunicorn: Gunicorn
+    metrics: Metrics
 
 
 def bind(environ):
@@ -295,8 +307,28 @@ def gunicorn(environ):
     )
 
 
+def listen_address(environ, name):
+    """A host:port to listen on (an IPv6 host in brackets); unset or blank: None."""
+    raw = text(environ, name)
+    if raw is None:
+        return None
+    host, colon, port = raw.rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536 or not host or (":" in host and not (
+            host.startswith("[") and host.endswith("]"))):
+        raise refuse(name, raw, "must be host:port, such as 127.0.0.1:9100 or [::1]:9100")
+    return raw
+
+
+def metrics(environ):
+    """The Metrics group."""
+    return Metrics(bind=listen_address(environ, "CONSENT_METRICS_BIND"),
+                   monitor_bind=listen_address(environ, "CONSENT_MONITOR_METRICS_BIND"),
+                   snapshot_seconds=whole(environ, "CONSENT_METRICS_SNAPSHOT_SECONDS", DEFAULT_SNAPSHOT_SECONDS, 1))
+
+
 def read(environ=None):
     """Every group from environ (default: this process's environment); the first bad value raises ConfigError."""
     environ = os.environ if environ is None else environ
     return Settings(service=service(environ), signing=signing(environ), console=console(environ),
-                    monitoring=monitoring(environ), gunicorn=gunicorn(environ))
+                    monitoring=monitoring(environ), gunicorn=gunicorn(environ),
+                    metrics=metrics(environ))
