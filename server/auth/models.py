@@ -4,20 +4,24 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from server.core.staff_roles import ROLES
 from server.db.base import Base
 from server.db.clock import utcnow
 
-ROLES = ("admin", "qa", "requester", "reviewer", "counsel", "approver", "iso", "auditor")
+__all__ = ["ROLES", "ApiToken", "User", "UserAgency", "UserRole"]
 
 
 class User(Base):
     """A member of staff; no agency rows means every agency."""
 
     __tablename__ = "users"
+    # One record per directory identity: the subject id is unique only within its issuer.
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -28,6 +32,11 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     # Raised on sign-out: every session cookie issued before is refused from then on.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # Who the directory says this is (single sign-on, server/auth/oidc*.py); all None for a local account.
+    issuer: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(255))
 
     roles: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     agencies: Mapped[list["UserAgency"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -42,6 +51,13 @@ class User(Base):
     def agency_ids(self):
         """The agencies the user is limited to; empty means all."""
         return frozenset(row.agency_id for row in self.agencies)
+
+    @property
+    def identity(self):
+        """The name a trail or a signature shows: the directory's name, e-mail and subject id, else the account name."""
+        if self.subject is None:
+            return self.name
+        return f"{self.display_name or self.name} <{self.email or 'no e-mail'}> (subject {self.subject})"
 
     def has_role(self, *roles):
         """True when the user holds any of these roles."""

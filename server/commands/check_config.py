@@ -23,6 +23,8 @@ from server.core.equal_access.rules import rules_for_agency
 from server.core.agency import AgencyConfigError
 from server.core.agency import load_agency_file
 from server.core.agency_schema import AGENCY_SCHEMA
+from server.core.directory_groups import GroupsFileError
+from server.core.directory_groups import load_groups_file
 
 
 def file_problems(path):
@@ -75,6 +77,19 @@ def folder_problems(folder, demo_url=None):
     return len(paths), lines
 
 
+def groups_file_problems(groups_file, folder=None):
+    """The single sign-on groups file's problem (one line), and agencies it names that no file in folder defines."""
+    try:
+        groups = load_groups_file(groups_file)
+    except GroupsFileError as error:
+        return [str(error)]
+    if folder is None or not Path(folder).is_dir():
+        return []
+    known = {path.stem for path in Path(folder).glob("*.toml")}
+    return [f"{groups_file}: field agencies = {show(agency)}: no agency file {agency}.toml in {folder}"
+            for agency in sorted(groups.agencies_named() - known)]
+
+
 def startup_problems(environ):
     """What would stop create_app: settings (signing keys included), every agency file; one line each.
 
@@ -87,8 +102,11 @@ def startup_problems(environ):
         config.validate(settings)
         demo_url = settings["PUBLIC_URL"] if settings["DEMO"] else None
         problems = folder_problems(settings["AGENCIES_DIR"] or default_agencies_dir(), demo_url)[1]
+        groups_file = core_settings.oidc(environ).groups_file
     except (config.ConfigError, AgencyConfigError) as error:
         return [str(error)]
+    if groups_file is not None:
+        problems.extend(groups_file_problems(groups_file))
     if settings["DATABASE_URL"] and not parts.installed("console"):
         problems.append(f"CONSENT_DATABASE_URL is set but {parts.not_installed('console')}")
     return problems
@@ -107,13 +125,20 @@ def folder_to_check():
 
 
 @click.command("check-config", help="Validate every agency file in DIR (default: CONSENT_AGENCIES_DIR, else the "
-                                    "instance folder's agencies/, else ./agencies); one line per problem, exit 1 "
-                                    "if any.")
+                                    "instance folder's agencies/, else ./agencies), and the single sign-on groups "
+                                    "file when CONSENT_OIDC_GROUPS_FILE is set; one line per problem, exit 1 if any.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_config(directory):
     """Print each problem as `FILE: field PATH = VALUE: message`; exit 0 when there is none."""
     folder = directory or folder_to_check()
     count, lines = folder_problems(folder)
+    try:
+        groups_file = core_settings.oidc(os.environ).groups_file
+    except core_settings.ConfigError as error:
+        lines.append(str(error))
+        groups_file = None
+    if groups_file is not None:
+        lines.extend(groups_file_problems(groups_file, folder))
     for line in lines:
         click.echo(line)
     if lines:

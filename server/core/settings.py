@@ -34,6 +34,7 @@ SCREENSHOT_STORES = ("files", "database")
 WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]", "": "127.0.0.1"}
 # Breaks str.splitlines() honours that JSON does not escape.
 LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
+DEFAULT_GROUPS_CLAIM = "groups"
 YES = ("1", "true", "yes", "on")
 NO = ("0", "false", "no", "off")
 
@@ -193,6 +194,23 @@ class Console:
 
 
 @dataclass(frozen=True)
+class Oidc:
+    """Staff single sign-on (OpenID Connect) and whether local passwords still sign in; issuer None: no SSO."""
+
+    issuer: str | None
+    client_id: str | None
+    client_secret: str | None
+    groups_file: Path | None
+    groups_claim: str
+    password_sign_in: bool
+
+    @property
+    def enabled(self):
+        """True when the console offers sign-in through the directory."""
+        return self.issuer is not None
+
+
+@dataclass(frozen=True)
 class Monitoring:
     """The queue, the mail and the screenshots of the scheduled checks; None: a default the app derives."""
 
@@ -238,6 +256,7 @@ class Settings:
     monitoring: Monitoring
     gunicorn: Gunicorn
     metrics: Metrics
+    oidc: Oidc
 
 
 def bind(environ):
@@ -268,6 +287,41 @@ def console(environ):
     """The Console group."""
     return Console(database_url=text(environ, "CONSENT_DATABASE_URL"),
                    waiver_lead_days=whole(environ, "CONSENT_WAIVER_LEAD_DAYS", DEFAULT_LEAD_DAYS, 0))
+
+
+OIDC_NEEDS = ("CONSENT_OIDC_CLIENT_ID", "CONSENT_OIDC_CLIENT_SECRET", "CONSENT_OIDC_GROUPS_FILE")
+
+
+def oidc(environ):
+    """The Oidc group: all of issuer, client id, secret and groups file, or none of them."""
+    from server.core.validators import is_loopback
+
+    issuer = text(environ, "CONSENT_OIDC_ISSUER")
+    given = {name: text(environ, name) for name in OIDC_NEEDS}
+    if issuer is None:
+        stray = next((name for name, value in given.items() if value is not None), None)
+        if stray:
+            raise refuse(stray, "***" if stray.endswith("SECRET") else given[stray],
+                         "is set but CONSENT_OIDC_ISSUER is not: set the issuer too, or unset it")
+    else:
+        parts = urlsplit(issuer)
+        if (parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment
+                or "@" in parts.netloc or (parts.scheme == "http" and not is_loopback(parts.hostname))):
+            raise refuse("CONSENT_OIDC_ISSUER", issuer, "must be the provider's https:// issuer URL, such as "
+                         "https://login.microsoftonline.com/TENANT/v2.0 (http:// only on loopback)")
+        missing = next((name for name, value in given.items() if value is None), None)
+        if missing:
+            raise ConfigError(f"{missing}: not set; CONSENT_OIDC_ISSUER is set, and single sign-on needs it too",
+                              missing)
+    claim = text(environ, "CONSENT_OIDC_GROUPS_CLAIM", DEFAULT_GROUPS_CLAIM)
+    password_sign_in = flag(environ, "CONSENT_PASSWORD_SIGN_IN", True)
+    if not password_sign_in and issuer is None:
+        raise refuse("CONSENT_PASSWORD_SIGN_IN", text(environ, "CONSENT_PASSWORD_SIGN_IN"),
+                     "turns password sign-in off, but CONSENT_OIDC_ISSUER is not set: no one could sign in")
+    return Oidc(issuer=issuer, client_id=given["CONSENT_OIDC_CLIENT_ID"],
+                client_secret=given["CONSENT_OIDC_CLIENT_SECRET"],
+                groups_file=path(environ, "CONSENT_OIDC_GROUPS_FILE"), groups_claim=claim,
+                password_sign_in=password_sign_in)
 
 
 def queue_url(environ):
@@ -330,5 +384,5 @@ def read(environ=None):
     """Every group from environ (default: this process's environment); the first bad value raises ConfigError."""
     environ = os.environ if environ is None else environ
     return Settings(service=service(environ), signing=signing(environ), console=console(environ),
-                    monitoring=monitoring(environ), gunicorn=gunicorn(environ),
+                    monitoring=monitoring(environ), gunicorn=gunicorn(environ), oidc=oidc(environ),
                     metrics=metrics(environ))
