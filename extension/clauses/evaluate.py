@@ -11,6 +11,7 @@ from extension.clauses.persistent import clause_2_1
 from extension.clauses.persistent import clause_2_2
 from extension.clauses.persistent import clause_2_5
 from extension.cookies import page_cookies
+from extension.trackers import PLATFORM_KEY
 from server.core.clauses import GPC_VARIANT
 from server.core.clauses import QA_ORDER
 
@@ -22,6 +23,9 @@ def evaluate(page: dict, notice_data: dict) -> list:
     """Every clause's finding for one checked page, in the contract's order (GPC last when checked)."""
     url = page["url"]
     cookies = page_cookies(page)
+    if page.get("platform"):
+        # Its own requests are the opt-out mechanism, not tracking; its consent cookie is judged like any other.
+        notice_data = {**notice_data, PLATFORM_KEY: page["platform"]["name"]}
     findings = [
         clause_1_3_2(url, page.get("before", {}).get("facts"), notice_data),
         clause_1_3_3(url, page, notice_data),
