@@ -43,6 +43,8 @@ class Monitoring:
     pages: tuple
     schedule: str
     contacts: tuple
+    sitemap: str | None = None  # absolute; its pages (up to max_pages) join the listed ones in each run
+    max_pages: int = 50
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def _monitoring_from(data, first_origin):
     if data is None:
         return None
     pages = tuple(dict.fromkeys(urljoin(first_origin + "/", page) for page in data["pages"]))
-    return Monitoring(pages=pages, schedule=data["schedule"], contacts=tuple(data["contacts"]))
+    sitemap = urljoin(first_origin + "/", data["sitemap"]) if data.get("sitemap") else None
+    return Monitoring(pages=pages, schedule=data["schedule"], contacts=tuple(data["contacts"]), sitemap=sitemap,
+                      max_pages=data["max_pages"])
 
 
 def load_agency_file(path):

@@ -10,6 +10,8 @@ from server.core import validators
 from server.core.schedule import schedule_test
 
 MAX_POLICY_EXPIRY_DAYS = 730
+DEFAULT_SITEMAP_PAGES = 50
+MAX_SITEMAP_PAGES = 500
 TEXT_KEYS = (
     "title", "intro", "technologies", "purposes", "opt_out", "ok", "accept", "details",
     "tracker_vendor", "tracker_purpose", "tracker_cookies", "tracker_license", "tracker_privacy",
@@ -88,6 +90,10 @@ class MonitoringSchema(Schema):
                         validate=validate.Length(min=1, max=100))
     schedule = fields.String(load_default="daily", validate=_schedule)
     contacts = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=50))
+    # Whole sites: a sitemap (a path on the first origin, or a URL on its origins) and the pages a run takes from it.
+    sitemap = fields.String(load_default=None, validate=_monitored_page)
+    max_pages = fields.Integer(load_default=DEFAULT_SITEMAP_PAGES, strict=True,
+                               validate=validate.Range(min=1, max=MAX_SITEMAP_PAGES))
 
 
 # Per-language replacements for the default notice wording.
@@ -124,6 +130,10 @@ class AgencySchema(Schema):
         for index, page in enumerate((data.get("monitoring") or {}).get("pages", [])):
             if not page.startswith("/") and validators.origin_of(page) not in origins:
                 raise ValidationError({"monitoring": {"pages": {index: ["must be on one of the agency's origins"]}}})
+        sitemap = (data.get("monitoring") or {}).get("sitemap")
+        if sitemap and not sitemap.startswith("/") and validators.origin_of(sitemap) not in origins:
+            # The worker fetches it itself: never a server-side fetch outside the agency's own sites.
+            raise ValidationError({"monitoring": {"sitemap": ["must be on one of the agency's origins"]}})
 
     @validates_schema
     def _unique_tracker_ids(self, data, **kwargs):
