@@ -10,6 +10,7 @@ from server import redirects
 from server import registry
 from server import security
 from server import tokens
+from server.metrics import middleware as metrics
 from server.errors import register_errors
 from server.openapi import build_spec
 from server.public import api
@@ -56,6 +57,8 @@ def create_app(test_config=None):
     if settings["DEMO"]:
         app.register_blueprint(demo.bp)
     staff_schemas = _mount_staff(app)
+    # Last, so it is the outermost WSGI layer: the fast path's answers and the staff half's are counted too.
+    metrics.init_app(app)
 
     # Every view documents itself (server/openapi.py); the blueprints add the named components they cite.
     app.extensions["openapi"] = build_spec(app, waivers.OPENAPI_SCHEMAS + staff_schemas)

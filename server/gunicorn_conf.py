@@ -48,10 +48,17 @@ control_socket_disable = True
 accesslog = None
 errorlog = "-"
 logger_class = "server.logging_privacy.AddressFreeLogger"
+# prometheus_client's own variable; the master's metrics listener, snapshot thread and the folder it made.
+METRICS_FOLDER_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+_metrics_listener = None
+_snapshots = None
+_metrics_folder_made = None
 
 
 def on_starting(server):
     """Master, before binding and forking: check the configuration, then prepare the shared slot folder."""
+    # Before anything imports prometheus_client: it picks per-process counting files when it is first imported.
+    _prepare_metrics_folder()
     # The demo agency follows the address actually bound, including one given with -b on the command line.
     os.environ["CONSENT_BIND"] = server.cfg.bind[0]
     from server.commands.check_config import startup_problems
@@ -71,8 +78,64 @@ def on_starting(server):
                     server.cfg.workers)
 
 
+def when_ready(server):
+    """Master, listening: the metrics listener (CONSENT_METRICS_BIND) and the visitor-count snapshots start."""
+    global _metrics_listener, _snapshots
+    from server.metrics import exposition
+
+    wanted = settings.metrics(os.environ)
+    if wanted.bind:
+        from server.metrics.listener import serve
+
+        _metrics_listener = serve(wanted.bind, exposition.collecting_registry())
+        server.log.info("metrics: /metrics on %s without a token", wanted.bind)
+    _snapshots = _start_snapshots(wanted.snapshot_seconds, exposition)
+
+
+def child_exit(server, worker):
+    """Master, after a worker exits: its live gauges go; its counts stay in the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def _prepare_metrics_folder():
+    """The folder every worker counts in: the operator's PROMETHEUS_MULTIPROC_DIR emptied, or a new one."""
+    global _metrics_folder_made
+    folder = settings.multiprocess_dir(os.environ)
+    if folder is None:
+        _metrics_folder_made = tempfile.mkdtemp(prefix="consent-metrics-")
+        os.environ[METRICS_FOLDER_VARIABLE] = _metrics_folder_made
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    # Counts of an earlier instance would be summed into this one's.
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+
+
+def _start_snapshots(seconds, exposition):
+    """Per-agency counts into the console database every `seconds`, when the service has one (else None)."""
+    from server import config
+    from server.staff import switch
+
+    if not switch.console_wanted(config.from_environment()):
+        return None
+    import uuid
+
+    from server.commands.context import console_app
+    from server.dashboard.visitor_counts import Snapshots
+
+    return Snapshots(console_app(), exposition.agency_totals, seconds, str(uuid.uuid4())).start()
+
+
 def on_exit(server):
-    """Master, at shutdown: the slot folder goes with the instance."""
+    """Master, at shutdown: the last visitor counts are stored; the slot and metrics folders go with the instance."""
+    if _snapshots is not None:
+        _snapshots.stop()
+    if _metrics_listener is not None:
+        _metrics_listener.shutdown()
+    if _metrics_folder_made:
+        shutil.rmtree(_metrics_folder_made, ignore_errors=True)
     folder = settings.gunicorn(os.environ).runtime_dir
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

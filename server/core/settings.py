@@ -380,6 +380,11 @@ def metrics(environ):
                    snapshot_seconds=whole(environ, "CONSENT_METRICS_SNAPSHOT_SECONDS", DEFAULT_SNAPSHOT_SECONDS, 1))
 
 
+def multiprocess_dir(environ):
+    """PROMETHEUS_MULTIPROC_DIR, prometheus_client's own variable: the folder gunicorn's workers count in."""
+    return path(environ, "PROMETHEUS_MULTIPROC_DIR")
+
+
 def read(environ=None):
     """Every group from environ (default: this process's environment); the first bad value raises ConfigError."""
     environ = os.environ if environ is None else environ

@@ -21,13 +21,18 @@ from server.core.clauses import CLAUSE_NAMES
 from server.core.clauses import clause_title
 from server.core.clauses import ordered_clauses
 from server.dashboard import api as dashboard_api
+from server.dashboard import metrics_view
 from server.dashboard import queries
 from server.dashboard.chart import chart
+from server.dashboard.counts_chart import DAYS as COUNT_DAYS
+from server.dashboard.counts_chart import counts_chart
+from server.dashboard.visitor_counts import daily
 from server.dashboard.coverage import coverage
 from server.dashboard.coverage import shown_verdicts
 from server.dashboard.filters import matrix_filters
 from server.dashboard.queries import VERDICT_WORDS
 from server.db.session import get_session
+from server.db.clock import today
 from server.db.clock import utcnow
 from server.errors import ApiError
 from server.monitoring.models import MonitoringRun
@@ -125,6 +130,7 @@ def agency(agency_id):
     return render_template("console/dashboard_agency.html", agency=the_agency, agency_id=agency_id,
                            runs=list(reversed(runs)), chart=drawn, waivers=queries.waivers_in_force(db, [agency_id]),
                            unchecked=notices.unchecked_pages(db, agency_id),
+                           counts=counts_chart(daily(db, agency_id, COUNT_DAYS, today())),
                            may_sign=user.has_role("iso"))
 
 
@@ -158,4 +164,5 @@ def init_app(app):
     """Register the pages and their JSON twins; the console's landing page becomes the matrix."""
     app.register_blueprint(bp)
     app.register_blueprint(dashboard_api.bp)
+    app.register_blueprint(metrics_view.bp)
     app.extensions[CONSOLE_HOME_KEY] = index

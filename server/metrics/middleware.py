@@ -1,0 +1,88 @@
+"""Counting every answer in one WSGI layer outside the static fast path, so banner.js served from memory counts too.
+
+Flask tells it which endpoint answered (a URL value preprocessor, which runs before any before_request hook can
+refuse); the fast path leaves its served file in the environ. Only endpoint names and registered agency ids
+become labels: an unknown path is "unmatched", so a visitor cannot mint label values.
+"""
+
+from time import perf_counter
+
+from flask import current_app
+from flask import request
+
+from server.metrics.counters import BANNER_BYTES
+from server.metrics.counters import BANNER_LOADS
+from server.metrics.counters import LATENCY
+from server.metrics.counters import OPT_OUTS
+from server.metrics.counters import REQUESTS
+from server.metrics.counters import WITHDRAWALS
+from server.registry import REGISTRY_KEY
+
+ENDPOINT_KEY = "consent.metrics.endpoint"
+AGENCY_KEY = "consent.metrics.agency"
+STATIC_KEY = "consent.static"  # set by server/static_delivery/middleware.py for what it serves from memory
+UNMATCHED = "unmatched"
+BANNER = "banner.banner_js"
+NOTICE = "api.notice"
+# Endpoint → the per-agency counter a successful answer adds one to.
+AGENCY_COUNTERS = {"api.opt_out": OPT_OUTS, "api.withdraw": WITHDRAWALS}
+
+
+class CountingMiddleware:
+    """WSGI layer: time the answer, then count it by endpoint and status, and per agency where it is one of ours."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        started = perf_counter()
+        answered = []
+
+        def remember(status, headers, exc_info=None):
+            answered[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.application(environ, remember)
+        if answered:
+            count(environ, answered[0], answered[1], perf_counter() - started)
+        return body
+
+
+def count(environ, status, headers, seconds):
+    """One answer's increments: requests and latency by endpoint; opt-outs, withdrawals and banners by agency."""
+    served = environ.get(STATIC_KEY)
+    if served is not None:
+        endpoint, agency = (BANNER if served.lang is None else NOTICE), served.agency_id
+    else:
+        endpoint, agency = environ.get(ENDPOINT_KEY) or UNMATCHED, environ.get(AGENCY_KEY)
+    code = status[:3]
+    REQUESTS.labels(endpoint, code).inc()
+    LATENCY.labels(endpoint).observe(seconds)
+    if agency is None or code[0] not in "23":
+        return
+    if endpoint == BANNER:
+        BANNER_LOADS.labels(agency).inc()
+        if code == "200" and environ.get("REQUEST_METHOD") != "HEAD":
+            BANNER_BYTES.labels(agency).inc(_content_length(headers))
+    elif endpoint in AGENCY_COUNTERS and code == "200":
+        AGENCY_COUNTERS[endpoint].labels(agency).inc()
+
+
+def _content_length(headers):
+    for name, value in headers:
+        if name.lower() == "content-length":
+            return int(value)
+    return 0
+
+
+def init_app(app):
+    """Count every answer of the app (call last: outside the static fast path and the security headers)."""
+    @app.url_value_preprocessor
+    def name_the_endpoint(endpoint, values):
+        """Tell the counting layer which endpoint matched, and the agency if the path names a registered one."""
+        request.environ[ENDPOINT_KEY] = endpoint
+        agency_id = (values or {}).get("agency_id")
+        if agency_id is not None and current_app.extensions[REGISTRY_KEY].get(agency_id) is not None:
+            request.environ[AGENCY_KEY] = agency_id
+
+    app.wsgi_app = CountingMiddleware(app.wsgi_app)
