@@ -48,6 +48,8 @@ def from_environment(environ=None):
         "PUBLIC_URL": service.public_url,
         "DATABASE_URL": console.database_url,
         "WAIVER_LEAD_DAYS": console.waiver_lead_days,
+        # Staff single sign-on (server/auth/oidc_client.py): the frozen Oidc group as it is.
+        "OIDC": core_settings.oidc(environ),
     }
     if slots is not None:
         settings["EQUAL_ACCESS_SLOTS"] = slots

@@ -85,6 +85,9 @@ def user_for_token(session, token):
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None:
         return None
+    # A person whose last directory sign-in found no role (out of every mapped group) keeps no access by token.
+    if not row.user.roles:
+        return None
     return row.user
 
 

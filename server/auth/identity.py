@@ -61,7 +61,7 @@ def _resolve():
     if uid is None:
         return None
     user = get_session().get(User, uid)
-    if user is None or session.get("epoch") != user.session_epoch:
+    if user is None or session.get("epoch") != user.session_epoch or not user.roles:
         return None
     return user
 

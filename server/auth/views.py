@@ -5,6 +5,7 @@ from flask import current_app
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 
 from server.auth import throttle
@@ -15,6 +16,10 @@ from server.auth.identity import SignInRefused
 from server.auth.identity import current_user
 from server.auth.identity import sign_in
 from server.auth.identity import sign_out
+from server.auth.oidc_client import VIA_DIRECTORY
+from server.auth.oidc_client import VIA_KEY
+from server.auth.oidc_client import directory
+from server.auth.oidc_client import password_sign_in_allowed
 
 bp = Blueprint("console_auth", __name__, url_prefix="/console", template_folder="templates")
 CONSOLE_LINKS_KEY = "console_links"
@@ -22,13 +27,14 @@ CONSOLE_LINKS_KEY = "console_links"
 CONSOLE_HOME_KEY = "console_home"
 
 
-def _safe_next(target):
+def safe_next(target):
     """Only a path inside the console: never another site (no open redirect)."""
     if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("console_auth.home")
 
 
+PASSWORDS_OFF = ("Password sign-in is turned off here (CONSENT_PASSWORD_SIGN_IN): sign in through the directory.")
 NEXT_LINE_BREAK = "next: the address to return to after sign-in may not contain a line break (CR or LF)."
 
 
@@ -37,34 +43,48 @@ def _has_line_break(target):
     return "\r" in (target or "") or "\n" in (target or "")
 
 
+def _login_page(form, problem):
+    """The sign-in page: the directory first when configured, the password form unless turned off."""
+    return render_template("console/login.html", form=form, problem=problem, directory=directory() is not None,
+                           passwords=password_sign_in_allowed())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in form; a wrong password or a locked account shows the form again with the reason."""
     form = SignInForm()
     if _has_line_break(request.args.get("next", "") if request.method == "GET" else form.next.data):
         form.next.data = ""
-        return render_template("console/login.html", form=form, problem=NEXT_LINE_BREAK), 400
+        return _login_page(form, NEXT_LINE_BREAK), 400
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         if current_user() is not None:
-            return redirect(_safe_next(form.next.data))
-        return render_template("console/login.html", form=form, problem=None)
+            return redirect(safe_next(form.next.data))
+        return _login_page(form, None)
+    if not password_sign_in_allowed():
+        return _login_page(form, PASSWORDS_OFF), 403
     if not form.validate_on_submit():
-        return render_template("console/login.html", form=form, problem="Give your name and your password."), 422
+        return _login_page(form, "Give your name and your password."), 422
     try:
         sign_in(form.name.data, form.password.data)
     except SignInRefused as refusal:
         status = 429 if refusal.locked else 401
-        return render_template("console/login.html", form=form, problem=str(refusal)), status
+        return _login_page(form, str(refusal)), status
     except throttle.Unavailable as outage:
-        return render_template("console/login.html", form=form, problem=str(outage)), 503
-    return redirect(_safe_next(form.next.data), code=303)
+        return _login_page(form, str(outage)), 503
+    return redirect(safe_next(form.next.data), code=303)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out (CSRF-checked like every console form) and return to the sign-in page."""
+    """Sign out (CSRF-checked like every console form); a directory session is also offered the provider's."""
+    via_directory = session.get(VIA_KEY) == VIA_DIRECTORY
     sign_out()
+    found = directory()
+    if via_directory and found is not None:
+        provider_url = found.end_session_url(current_app.config["PUBLIC_URL"].rstrip("/") + url_for("console_auth.login"))
+        if provider_url:
+            return render_template("console/signed_out.html", provider_url=provider_url)
     return redirect(url_for("console_auth.login"), code=303)
 
 

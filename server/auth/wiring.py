@@ -4,6 +4,9 @@ from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from server.auth import me
+from server.auth import oidc_client
+from server.auth import oidc_views
 from server.auth import throttle
 from server.auth import views
 from server.auth.decorators import NotSignedIn
@@ -89,6 +92,9 @@ def init_app(app):
     app.after_request(_console_headers)
     app.context_processor(views.template_globals)
     app.register_blueprint(views.bp)
+    oidc_client.init_app(app)
+    app.register_blueprint(oidc_views.bp)
+    app.register_blueprint(me.bp)
 
     @app.errorhandler(NotSignedIn)
     def _not_signed_in(error):
