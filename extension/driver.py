@@ -17,6 +17,7 @@ from extension.navigation import check_url
 from extension.navigation import policy_places
 from extension.navigation import stay_within
 from extension.page_world import main_frame
+from extension.platforms import frames
 from extension.platforms.operate import asks_again
 from extension.platforms.operate import detect_platform
 from extension.platforms.operate import platform_opt_out
@@ -158,9 +159,16 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     facts = wait_notice(driver)
     # Another consent platform (autoconsent's rules): its notice, its opt-out path, its UI out of equal access.
     platform = detect_platform(driver, facts)
+    if platform is None and ((facts or {}).get("notice") or {}).get("hook") != "data-consent-notice":
+        platform = frames.detect_in_frames(driver)  # a notice in a frame: Sourcepoint's, TrustArc's kind
     selectors = tuple(platform["selectors"]) if platform else ()
     if platform:
         facts = wait_notice(driver, platform=selectors)
+        if platform.get("frame"):
+            facts = frames.frame_notice(driver, platform, facts)
+    if not (facts or {}).get("notice"):
+        # What the tool can neither see nor operate (a closed shadow root, a frame no rule knows): `unknown`.
+        facts = {**(facts or {}), "opaque": frames.opaque_regions(driver)}
     page = {"url": url, "screenshots": {}, "platform": platform}
     stay_within(driver, allowed)  # scripts navigate at any time: checked around every capture
     page["screenshots"]["before"] = shot(driver)
@@ -170,10 +178,15 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
     mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
-    page["opt_out"] = platform_opt_out(driver, platform) if platform else opt_out(driver)
+    if platform and platform.get("frame"):
+        page["opt_out"] = frames.frame_opt_out(driver, platform)
+    else:
+        page["opt_out"] = platform_opt_out(driver, platform) if platform else opt_out(driver)
     if platform and not page["opt_out"]["clicked"]:
         page["opt_out"] = {**opt_out(driver, selectors), "platform_failed": page["opt_out"]}  # our heuristics
     page["keyboard"] = reached_by_keyboard(page["keyboard"], page["opt_out"])
+    if platform and platform.get("frame"):
+        page["keyboard"] = frames.reached_frame_by_keyboard(page["keyboard"])
     wait_quiet(driver)
     stay_within(driver, allowed)
     visit(driver, url, allowed)
@@ -182,7 +195,7 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
                      "dom": ask_page(driver, "dom", platform=list(selectors))["html"]}
     if platform:
         # The platform asks again after a reload when the reject choice did not hold.
-        page["after"]["platform_asks"] = asks_again(driver)
+        page["after"]["platform_asks"] = (frames.frame_asks_again if platform.get("frame") else asks_again)(driver)
     stay_within(driver, allowed)
     page["screenshots"]["after"] = shot(driver)
     stay_within(driver, allowed)

@@ -1,5 +1,6 @@
 /**
- * consent-qa recorder, page world, top frame: the host DuckDuckGo's autoconsent talks to.
+ * consent-qa recorder, page world, every frame: the host DuckDuckGo's autoconsent talks to (a notice in another
+ * origin's frame, Sourcepoint's and TrustArc's kind, is found and operated by autoconsent's frame rules there).
  *
  * autoconsent (MPL-2.0, its pinned build committed in addon/vendor/autoconsent/, see
  * extension/platforms/autoconsent.py) recognises 200+ consent platforms from its rules. Here it only
@@ -9,7 +10,7 @@
  * clicks autoconsent makes are recorded so the report can name the control a visitor would use.
  */
 (() => {
-  if (window.top !== window || window.consentQaPlatform) {
+  if (window.consentQaPlatform) {
     return;
   }
   const rules = globalThis.consentQaAutoconsentRules;

@@ -19,9 +19,35 @@ globalThis.consentQaFacts = (rules) => {
   const OPT_OUT_NAME = new RegExp(rules.names.opt_out, "i");
   const NEXT_LINK_SKIP = new RegExp(rules.next_link_skip, "i");
 
+  /** The page itself is never the notice: a platform may put its classes on <body> (issue 21, class 5). */
+  function isPageItself(el) {
+    return el === document.documentElement || el === document.body || el === document.head;
+  }
+
+  /** The area of what shows an element (its own box, or its largest visible descendant's). */
+  function shownArea(el) {
+    const r = noticeBox(el).getBoundingClientRect();
+    return r.width * r.height;
+  }
+
+  /**
+   * The smallest visible element holding the platform's interface: among the elements its selectors match,
+   * a shown one with a control and text about cookies (a backdrop or a whole-page wrapper holds it too, but
+   * is larger); else the smallest shown one; else the first.
+   */
+  function platformNotice(ours) {
+    const shown = ours.filter((el) => isVisible(noticeBox(el)));
+    const holding = shown.filter(
+      (el) => deepElements(el).some((c) => c.matches(CONTROL_SELECTOR)) && BANNER_TEXT.test(deepText(el, true)),
+    );
+    const smallest = (els) => els.reduce((best, el) => (best && shownArea(best) <= shownArea(el) ? best : el), null);
+    return smallest(holding) || smallest(shown) || ours[0] || null;
+  }
+
   /**
    * The contract's hook first; then a consent platform's own interface (platform: the selectors of the
-   * platform autoconsent recognised, a shown one first); else the outermost element that looks like a banner.
+   * platform autoconsent recognised); else the outermost element that looks like a banner. Never <html>,
+   * <head> or <body>: equal access must not compare the page minus itself.
    */
   function findNotice(platform) {
     const all = deepElements(document);
@@ -30,15 +56,15 @@ globalThis.consentQaFacts = (rules) => {
       return { el: hooked, hook: "data-consent-notice" };
     }
     if (platform && platform.length) {
-      const ours = all.filter((el) => platform.some((selector) => matchesSafely(el, selector)));
-      const shown = ours.find((el) => isVisible(noticeBox(el))) || ours[0];
-      if (shown) {
-        return { el: shown, hook: "platform" };
+      const ours = all.filter((el) => !isPageItself(el) && platform.some((selector) => matchesSafely(el, selector)));
+      const chosen = platformNotice(ours);
+      if (chosen) {
+        return { el: chosen, hook: "platform" };
       }
     }
     const candidates = all.filter((el) => {
       const label = `${el.id} ${el.className} ${el.getAttribute("aria-label") || ""}`;
-      return BANNER_LABEL.test(label) && BANNER_TEXT.test(deepText(el, false)) && isVisible(el);
+      return !isPageItself(el) && BANNER_LABEL.test(label) && BANNER_TEXT.test(deepText(el, false)) && isVisible(el);
     });
     const outermost = candidates.find((el) => !candidates.some((other) => other !== el && other.contains(el)));
     return outermost ? { el: outermost, hook: "heuristic" } : null;
@@ -77,14 +103,37 @@ globalThis.consentQaFacts = (rules) => {
     };
   }
 
+  /** Whether a colour is painted at all (not transparent). */
+  function painted(color) {
+    return Boolean(color) && color !== "transparent" && !/,\s*0\)$/.test(color);
+  }
+
+  /**
+   * Whether a control shows a box of its own (a background unlike what is behind it, or a border), as a
+   * button does; a control without one reads as a text link, whose width is then part of its prominence.
+   */
+  function isBoxed(el) {
+    const style = getComputedStyle(el);
+    const parent = parentOf(el);
+    const behind = parent && parent.nodeType === Node.ELEMENT_NODE ? backgroundOf(parent).layers[0] : undefined;
+    const fill = painted(style.backgroundColor) && style.backgroundColor !== (behind || "rgb(255, 255, 255)");
+    const border = ["Top", "Right", "Bottom", "Left"].every(
+      (side) => parseFloat(style[`border${side}Width`]) >= 1 && style[`border${side}Style`] !== "none" &&
+        painted(style[`border${side}Color`]),
+    );
+    return fill || border;
+  }
+
   function controlFacts(el) {
     return {
       action: el.getAttribute(ACTION),
       name: accessibleName(el).slice(0, 200),
+      id: el.id || null,
       tag: el.tagName.toLowerCase(),
       rect: rectOf(el),
       visible: isVisible(el),
       tabbable: isTabbable(el),
+      boxed: isBoxed(el),
       ...styleFacts(el),
     };
   }
@@ -244,5 +293,24 @@ globalThis.consentQaFacts = (rules) => {
     return null;
   }
 
-  return { facts, snapshot, accessibleName, shadowRoots, optOutControl, nextLink };
+  /**
+   * Inside a frame that holds a platform's notice (the driver runs this there): the frame's document is the
+   * notice's content; where it sits on the page is measured from the top document.
+   */
+  function frameFacts() {
+    const el = document.body || document.documentElement;
+    const controls = deepElements(el).filter((c) => c.matches(CONTROL_SELECTOR));
+    return {
+      url: location.href,
+      text: deepText(el, true),
+      fullText: deepText(el, false),
+      texts: textFacts(el),
+      links: deepElements(el)
+        .filter((a) => a.matches("a[href]"))
+        .map((a) => ({ href: a.href, text: deepText(a, false).slice(0, 200), visible: isVisible(a) })),
+      controls: controls.map(controlFacts),
+    };
+  }
+
+  return { facts, snapshot, accessibleName, shadowRoots, optOutControl, nextLink, frameFacts };
 };

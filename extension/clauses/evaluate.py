@@ -17,6 +17,8 @@ from server.core.clauses import QA_ORDER
 
 # The contract's order, as the catalogue numbers each clause's step.
 CLAUSES = QA_ORDER
+# Judged by using the notice's opt-out: unknown when the notice itself could not be seen or operated.
+BLOCKED_BY_NOTICE = ("1.3.3", "equal-access")
 
 
 def evaluate(page: dict, notice_data: dict) -> list:
@@ -37,4 +39,14 @@ def evaluate(page: dict, notice_data: dict) -> list:
     ]
     if page.get("gpc") is not None:
         findings.append(replace(clause_gpc(url, page["gpc"], notice_data), variant=GPC_VARIANT))
-    return findings
+    return unseen_notice(findings, page)
+
+
+def unseen_notice(findings: list, page: dict) -> list:
+    """A notice the tool could neither see nor operate leaves its opt-out and what opting out changes unknown too."""
+    notice = next((f for f in findings if f.clause == "1.3.2"), None)
+    if notice is None or notice.verdict != "unknown" or (page.get("opt_out") or {}).get("clicked"):
+        return findings
+    reason = "Not judged: the opt-out could not be used, since " + notice.reason[0].lower() + notice.reason[1:]
+    return [replace(f, verdict="unknown", reason=reason, evidence={**f.evidence, "opaque": notice.evidence["opaque"]})
+            if f.clause in BLOCKED_BY_NOTICE and not f.variant else f for f in findings]

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
+from extension.clauses.findings import unknown
 from extension.contrast import contrast_ratio
 from extension.rules import NOTICE_WORDS
 
@@ -62,9 +63,23 @@ def low_contrast(texts: list) -> list:
     return found
 
 
+def where_hidden(region: dict) -> str:
+    """A region the tool cannot see into, as a reason names it."""
+    if region["kind"] == "frame":
+        title = f" titled \"{region['title']}\"" if region.get("title") else ""
+        return f"a frame from {region.get('origin') or 'an unknown address'}{title} that no consent platform's rule knows"
+    return f"a closed shadow root on <{region.get('element')}>"
+
+
 def clause_1_3_2(url: str, facts: dict, notice_data: dict) -> Finding:
     """Notice visible in the first viewport, readable, naming the tracking technologies, linking the policy."""
     notice = (facts or {}).get("notice")
+    opaque = (facts or {}).get("opaque") or []
+    if not notice and opaque:
+        # Something speaks of cookies where the tool can neither see nor operate: not a pass, not a fail.
+        return unknown(url, "1.3.2", "The notice could not be judged: it seems to be in "
+                       + "; ".join(where_hidden(region) for region in opaque[:3])
+                       + ", which the tool can neither see nor operate. Check it by hand.", {"opaque": opaque})
     if not notice:
         return finding(url, "1.3.2", False, "No cookie notice was found on the page on a first visit.",
                        {"looked_for": "[data-consent-notice], or a banner-like element mentioning cookies"})
@@ -82,6 +97,8 @@ def clause_1_3_2(url: str, facts: dict, notice_data: dict) -> Finding:
         "text": notice.get("text", "")[:300], "unnamed_trackers": unnamed,
         "privacy_policy_url": notice_data.get("privacy_policy_url"), "links": sorted(links)[:20],
     }
+    if notice.get("frame"):
+        evidence["frame"] = notice["frame"]
     problems = []
     if not notice.get("visible"):
         problems.append("the notice is on the page but not visible")
