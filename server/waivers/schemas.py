@@ -23,7 +23,8 @@ from server.waivers.workflow import state
 class TrailEntrySchema(SourcedSchema):
     """One step of the append-only trail."""
 
-    SOURCES = {"actor": attrgetter("actor.name")}
+    # A directory identity as "Name <e-mail> (subject ID)" (server.auth.models.User.identity), else the account name.
+    SOURCES = {"actor": attrgetter("actor.identity")}
 
     at = Instant(dump_only=True, metadata={"format": "date-time"})
     actor = fields.String(dump_only=True)
