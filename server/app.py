@@ -1,5 +1,6 @@
 """The application factory: settings, registry and keys are checked before the first request."""
 
+import functools
 import logging
 
 from flask import Flask
@@ -61,7 +62,9 @@ def create_app(test_config=None):
     metrics.init_app(app)
 
     # Every view documents itself (server/openapi.py); the blueprints add the named components they cite.
-    app.extensions["openapi"] = build_spec(app, waivers.OPENAPI_SCHEMAS + staff_schemas)
+    # Built on the first ask, once: a third of a second of CPU that most processes never need.
+    app.extensions["openapi"] = functools.cache(functools.partial(build_spec, app,
+                                                                  waivers.OPENAPI_SCHEMAS + staff_schemas))
     log.info("serving %d agencies%s", len(agencies.agencies), " with the demo site" if settings["DEMO"] else "")
     return app
 

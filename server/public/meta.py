@@ -27,8 +27,8 @@ def healthz():
 
 @bp.get("/openapi.json")
 def openapi():
-    """Built once by the factory: the schemas do not change while the process runs."""
-    return jsonify(current_app.extensions["openapi"])
+    """Built on the first ask (the factory leaves a cached builder): the schemas never change while it runs."""
+    return jsonify(current_app.extensions["openapi"]())
 
 
 @bp.get("/.well-known/gpc.json")
