@@ -101,16 +101,36 @@ def worker_command(threads, remote_urls):
     app, settings = _app_and_settings()
     checker = Checker(remote_urls, gpc=settings.gpc)
     queue = MonitoringQueue(app, settings, checker)
+    _serve_metrics(queue.huey)
     _wait_for_service(settings.public_url)
     # At start, not a minute later: a new agency (the demo in `make run`) is checked at once.
     queue.tick()
     consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=True,
                                           check_worker_health=True, initial_delay=0.2, max_delay=1.0)
     click.echo(f"monitoring worker: {threads} thread(s), browsers on {checker.describe()}", err=True)
+    queue.heartbeat.start()
     try:
         consumer.run()
     finally:
+        queue.heartbeat.stop()
         checker.close()
+
+
+def _serve_metrics(huey):
+    """This worker's counters and the queue's depth on CONSENT_MONITOR_METRICS_BIND, when it is set."""
+    import os
+
+    from server.core import settings as core_settings
+
+    try:
+        bind = core_settings.metrics(os.environ).monitor_bind
+    except core_settings.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    if bind:
+        from monitoring.metrics import serve_worker_metrics
+
+        serve_worker_metrics(bind, huey)
+        click.echo(f"monitoring worker: /metrics on {bind}", err=True)
 
 
 def _wait_for_service(public_url, seconds=60):

@@ -5,17 +5,21 @@ import os
 import socket
 import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 
 from monitoring import mail
 from monitoring import runs
 from monitoring import unchecked
+from monitoring import whole_site
 from monitoring.check import CheckFailed
+from monitoring.metrics import LEASES_RECLAIMED
 from monitoring.record import record_page
 from server.monitoring.screenshots import remove_expired
 from server.db.session import session_for
 from server.db.clock import today
 from server.db.clock import utcnow
+from server.core.schedule import last_slot
 from server.core.schedule import schedule_test
 from server.notice import DEFAULT_LANG
 from server.notice import notice_document
@@ -55,45 +59,59 @@ def monitored(app, ids=()):
 def start(app, agencies, *, trigger, key_for, browser="local"):
     """A run per agency (created once per key); the page ids of those created now."""
     created = []
-    with session_for(app) as db:
-        for agency in agencies:
-            run, new = runs.start_run(db, agency, trigger=trigger, key=key_for(agency), browser=browser)
+    for agency in agencies:
+        key = key_for(agency)
+        with session_for(app) as db:
+            if runs.run_exists(db, key):
+                continue
+        # Outside any transaction: reading a sitemap may take seconds, and a SQLite writer must not wait on it.
+        pages, notes = whole_site.pages_for(agency)
+        with session_for(app) as db:
+            run, new = runs.start_run(db, agency, trigger=trigger, key=key, browser=browser, pages=pages,
+                                      notes=notes)
             if new:
                 created.extend(runs.page_ids(db, run.id))
     return created
 
 
-def check_and_record(app, settings, checker, page_id, *, last_attempt):
+def check_and_record(app, settings, checker, page_id, *, last_attempt, heartbeat=None):
     """Lease, check, record, finish: 'recorded', 'taken' (someone else has it), or CheckFailed after releasing it."""
     worker = worker_name()
     with session_for(app) as db:
         page = runs.lease(db, page_id, worker, settings.lease_seconds)
         if page is None:
             return "taken"
-        agency = app.extensions[REGISTRY_KEY].get(page.run.agency_id)
-        # A page re-queued after its worker died counts that attempt too: no page is tried forever.
-        last_attempt = last_attempt or page.attempts >= settings.attempts
-        started = time.monotonic()
-        try:
-            if agency is None:
-                raise CheckFailed(f"agency {page.run.agency_id!r} is no longer registered")
-            day = today()
-            waivers = [public_view(w) for w in in_force(db, agency.id, day)]
-            db.commit()  # end the read before the long check: a SQLite reader must not hold the file meanwhile
-            record, findings = checker.check(page.url, notice_document(agency, DEFAULT_LANG), waivers, day)
-        except CheckFailed as error:
-            runs.release(db, page_id, worker, str(error)[:2000], final=last_attempt)
-            finish(app, settings, db, agency, page.run_id)
-            error.url = error.url or page.url
-            raise
-        except Exception as error:
-            # A browser that could not start, a dropped driver connection: same treatment, the reason kept.
-            runs.release(db, page_id, worker, f"{type(error).__name__}: {error}"[:2000], final=last_attempt)
-            finish(app, settings, db, agency, page.run_id)
-            raise CheckFailed(f"{type(error).__name__}: {error}", url=page.url) from error
-        stored = record_page(db, settings, page, worker, findings, record.screenshots,
-                             time.monotonic() - started)
+        with heartbeat.holding(page_id, worker) if heartbeat else nullcontext():
+            return _check_leased(app, settings, checker, db, page, worker, last_attempt)
+
+
+def _check_leased(app, settings, checker, db, page, worker, last_attempt):
+    """The check of a page this worker holds (its lease renewed meanwhile by the heartbeat, when there is one)."""
+    page_id = page.id
+    agency = app.extensions[REGISTRY_KEY].get(page.run.agency_id)
+    # A page re-queued after its worker died counts that attempt too: no page is tried forever.
+    last_attempt = last_attempt or page.attempts >= settings.attempts
+    started = time.monotonic()
+    try:
+        if agency is None:
+            raise CheckFailed(f"agency {page.run.agency_id!r} is no longer registered")
+        day = today()
+        waivers = [public_view(w) for w in in_force(db, agency.id, day)]
+        db.commit()  # end the read before the long check: a SQLite reader must not hold the file meanwhile
+        record, findings = checker.check(page.url, notice_document(agency, DEFAULT_LANG), waivers, day)
+    except CheckFailed as error:
+        runs.release(db, page_id, worker, str(error)[:2000], final=last_attempt)
         finish(app, settings, db, agency, page.run_id)
+        error.url = error.url or page.url
+        raise
+    except Exception as error:
+        # A browser that could not start, a dropped driver connection: same treatment, the reason kept.
+        runs.release(db, page_id, worker, f"{type(error).__name__}: {error}"[:2000], final=last_attempt)
+        finish(app, settings, db, agency, page.run_id)
+        raise CheckFailed(f"{type(error).__name__}: {error}", url=page.url) from error
+    stored = record_page(db, settings, page, worker, findings, record.screenshots,
+                         time.monotonic() - started)
+    finish(app, settings, db, agency, page.run_id)
     return "recorded" if stored else "taken"
 
 
@@ -108,20 +126,29 @@ def finish(app, settings, db, agency, run_id):
 
 
 def due(app, now):
-    """Agencies whose schedule names this minute, or that were never checked (a new agency starts at once)."""
+    """(agency, slot) for each run to start now: its schedule names this minute; it was never checked (a new
+    agency starts at once); or its latest slot passed while no worker ran (caught up once, under that slot's key)."""
     minute = now.replace(second=0, microsecond=0)
     chosen = []
     with session_for(app) as db:
         for agency in monitored(app):
-            if schedule_test(agency.monitoring.schedule)(minute) or runs.last_run_started(db, agency.id) is None:
-                chosen.append(agency)
-    return chosen, minute
+            schedule = agency.monitoring.schedule
+            last_started = runs.last_run_started(db, agency.id)
+            if schedule_test(schedule)(minute) or last_started is None:
+                chosen.append((agency, minute))
+                continue
+            # Only the latest missed slot: a worker down for a week runs a daily agency once, not seven times.
+            slot = last_slot(schedule, minute)
+            if slot is not None and last_started < slot:
+                chosen.append((agency, slot))
+    return chosen
 
 
 def tick(app, settings, enqueue, now=None, *, queue_empty=True, browser="local"):
     """The scheduler's minute: start due runs and queue their pages, queue abandoned pages, retry unsent mail."""
-    agencies, minute = due(app, now or utcnow())
-    fresh = start(app, agencies, trigger="schedule", key_for=lambda a: runs.schedule_key(a.id, minute),
+    chosen = due(app, now or utcnow())
+    slots = {agency.id: slot for agency, slot in chosen}
+    fresh = start(app, [agency for agency, _slot in chosen], trigger="schedule", key_for=lambda a: runs.schedule_key(a.id, slots[a.id]),
                   browser=browser)
     for page_id in fresh:
         enqueue(page_id)
@@ -138,11 +165,14 @@ def tick(app, settings, enqueue, now=None, *, queue_empty=True, browser="local")
 def sweep(app, settings, enqueue, *, queue_empty):
     """Queue again the pages whose worker died (lease ran out); with an empty queue, also pending pages left behind."""
     with session_for(app) as db:
-        pending_before = utcnow() - timedelta(seconds=settings.lease_seconds) if queue_empty else None
-        lost = runs.abandoned(db, include_pending_before=pending_before)
+        lost = runs.reclaim(db)
+        if queue_empty:
+            stale = runs.abandoned(db, include_pending_before=utcnow() - timedelta(seconds=settings.lease_seconds))
+            lost = list(dict.fromkeys(lost + stale))
     for page_id in lost:
         enqueue(page_id)
     if lost:
+        LEASES_RECLAIMED.inc(len(lost))
         log.info("queued %d abandoned page(s) again", len(lost))
     return lost
 

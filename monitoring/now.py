@@ -6,15 +6,17 @@ from concurrent.futures import ThreadPoolExecutor
 from monitoring import engine
 from monitoring import runs
 from monitoring.check import CheckFailed
+from monitoring.heartbeat import Heartbeat
 from server.db.session import session_for
 from server.monitoring.models import MonitoringRun
 
 
-def check_with_retries(app, settings, checker, page_id):
+def check_with_retries(app, settings, checker, page_id, heartbeat=None):
     """One page, tried up to CONSENT_MONITOR_ATTEMPTS times; False when it could not be checked."""
     for attempt in range(1, settings.attempts + 1):
         try:
-            engine.check_and_record(app, settings, checker, page_id, last_attempt=attempt == settings.attempts)
+            engine.check_and_record(app, settings, checker, page_id, last_attempt=attempt == settings.attempts,
+                                    heartbeat=heartbeat)
             return True
         except CheckFailed:
             continue
@@ -26,15 +28,19 @@ def run_now(app, settings, checker, agencies, *, workers, progress):
     keys = {agency.id: runs.manual_key() for agency in agencies}
     page_ids = engine.start(app, agencies, trigger="manual", key_for=lambda a: keys[a.id], browser=checker.describe())
     lock = threading.Lock()
+    heartbeat = Heartbeat(app, settings)  # leases renewed while pages are checked, as a queue worker's are
     with progress(len(page_ids)) as bar:
         def one(page_id):
-            ok = check_with_retries(app, settings, checker, page_id)
+            ok = check_with_retries(app, settings, checker, page_id, heartbeat)
             with lock:
                 bar.update(1)
             return ok
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(one, page_ids))
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(one, page_ids))
+        finally:
+            heartbeat.stop()
     return summary(app, settings, keys)
 
 

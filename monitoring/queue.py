@@ -1,8 +1,9 @@
 """The Huey queue (CONSENT_QUEUE_URL: a SQLite file on one machine, Redis for many) and its thin tasks.
 
 Tasks carry page ids only; everything they do is in engine.py. Huey pops a task without an acknowledgement,
-so a worker killed mid-check loses it: the page's lease in the database runs out and the sweep (every
-minute, and whenever a worker finds the queue empty) queues it again; recording is allowed once per page.
+so a worker killed mid-check loses it: its heartbeat stops, the page's lease runs out (three heartbeats) and
+the sweep (each heartbeat of any live worker, every minute, and whenever a worker finds the queue empty)
+queues it again; recording is allowed once per page.
 """
 
 import logging
@@ -15,6 +16,7 @@ from huey.exceptions import CancelExecution
 
 from monitoring import engine
 from monitoring.check import CheckFailed
+from monitoring.heartbeat import Heartbeat
 
 log = logging.getLogger("monitoring")
 QUEUE_NAME = "consent-monitoring"
@@ -49,6 +51,9 @@ class MonitoringQueue:
         self.settings = settings
         self.checker = checker
         self.huey = make_huey(settings.queue_url)
+        # Each beat renews this worker's leases and queues pages whose worker stopped beating.
+        self.heartbeat = Heartbeat(app, settings, sweep=lambda: engine.sweep(app, settings, self.enqueue,
+                                                                             queue_empty=False))
         if QUIET_RETRIES not in logging.getLogger("huey").filters:
             logging.getLogger("huey").addFilter(QUIET_RETRIES)
         task = self.huey.task(retries=max(0, settings.attempts - 1), retry_delay=RETRY_DELAY, context=True,
@@ -68,7 +73,8 @@ class MonitoringQueue:
     def _check_page(self, page_id, task=None):
         try:
             outcome = engine.check_and_record(self.app, self.settings, self.checker, page_id,
-                                              last_attempt=task is None or task.retries == 0)
+                                              last_attempt=task is None or task.retries == 0,
+                                              heartbeat=self.heartbeat)
         except CheckFailed as error:
             retrying = task is not None and task.retries > 0
             log.warning("page %s not checked: %s%s", error.url or page_id, error.reason()[:300],

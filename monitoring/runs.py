@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from monitoring.metrics import CHECK_FAILURES
+from monitoring.metrics import PAGES_NOT_CHECKED
 from server.db.clock import utcnow
 from server.monitoring.models import Finding
 from server.monitoring.models import MonitoredPage
@@ -35,14 +37,19 @@ def schedule_key(agency_id, minute):
     return f"schedule:{agency_id}:{minute:%Y-%m-%dT%H:%M}"
 
 
-def start_run(db, agency, *, trigger, key, browser="local"):
-    """The run under `key` with one pending page per monitored URL: (run, created now?)."""
+def run_exists(db, key):
+    """Whether a run was already started under `key` (then nobody fetches its sitemap again)."""
+    return db.scalar(select(MonitoringRun.id).where(MonitoringRun.key == key)) is not None
+
+
+def start_run(db, agency, *, trigger, key, browser="local", pages=None, notes=()):
+    """The run under `key` with one pending page per URL (the agency file's, unless given): (run, created now?)."""
     existing = db.scalar(select(MonitoringRun).where(MonitoringRun.key == key))
     if existing is not None:
         return existing, False
-    pages = list(agency.monitoring.pages)
+    pages = list(agency.monitoring.pages if pages is None else pages)
     run = MonitoringRun(key=key, agency_id=agency.id, trigger=trigger, pages_total=len(pages), browser=browser,
-                        pages=[MonitoredPage(url=url) for url in pages])
+                        pages=[MonitoredPage(url=url) for url in pages], notes=list(notes) or None)
     db.add(run)
     try:
         db.commit()
@@ -73,6 +80,38 @@ def lease(db, page_id, worker, seconds):
     return db.get(MonitoredPage, page_id, populate_existing=True) if taken.rowcount == 1 else None
 
 
+def renew(db, page_id, worker, seconds):
+    """Extend a lease its holder still has (the heartbeat while a check runs); False when it was lost meanwhile."""
+    done = db.execute(update(MonitoredPage).where(holds(page_id, worker))
+                      .values(lease_until=utcnow() + timedelta(seconds=seconds))
+                      .execution_options(synchronize_session=False))
+    db.commit()
+    return done.rowcount == 1
+
+
+def reclaim(db, now=None):
+    """Leases that ran out (their worker stopped beating) back to pending: the ids this caller reclaimed.
+
+    One UPDATE per page, conditional on the lease still being run out: of several sweepers only one
+    reclaims (and queues) a page, and a page is reclaimed once, not at every sweep until someone takes it.
+    """
+    now = now or utcnow()
+    expired = list(db.scalars(select(MonitoredPage.id).join(MonitoringRun).where(
+        MonitoringRun.state == "running", MonitoredPage.state == "leased", MonitoredPage.lease_until < now)
+        .order_by(MonitoredPage.id)))
+    reclaimed = []
+    for page_id in expired:
+        done = db.execute(update(MonitoredPage)
+                          .where(MonitoredPage.id == page_id, MonitoredPage.state == "leased",
+                                 MonitoredPage.lease_until < now)
+                          .values(state="pending", lease_until=None)
+                          .execution_options(synchronize_session=False))
+        if done.rowcount == 1:
+            reclaimed.append(page_id)
+    db.commit()
+    return reclaimed
+
+
 def holds(page_id, worker):
     """The WHERE clause of an update allowed only to the lease holder."""
     return and_(MonitoredPage.id == page_id, MonitoredPage.state == "leased", MonitoredPage.leased_by == worker)
@@ -85,6 +124,10 @@ def release(db, page_id, worker, error, *, final):
     done = db.execute(update(MonitoredPage).where(holds(page_id, worker)).values(**values)
                       .execution_options(synchronize_session=False))
     db.commit()
+    if done.rowcount == 1:
+        CHECK_FAILURES.inc()
+        if final:
+            PAGES_NOT_CHECKED.inc()
     return done.rowcount == 1
 
 

@@ -25,3 +25,35 @@ def schedule_test(schedule: str):
         return crontab(**fields, strict=True)
     except ValueError as error:
         raise ValueError(f"not a valid cron expression ({error})") from None
+
+
+# A slot further back than this is not looked for (a yearly cron's last slot is within it).
+LOOK_BACK_DAYS = 400
+
+
+def last_slot(schedule: str, before):
+    """The schedule's latest minute strictly before `before` (a UTC datetime), within LOOK_BACK_DAYS; None if none.
+
+    Each field is tested alone (Huey requires all five to match, so they are independent): days are walked back
+    one by one, and only a matching day's hours and minutes are tried, newest first.
+    """
+    from datetime import datetime
+    from datetime import timedelta
+
+    from huey import crontab
+
+    fields = cron_fields(schedule)
+    base = datetime(2001, 1, 1)  # a Monday: only the field under test is not "*"
+    minutes = [m for m in range(59, -1, -1) if crontab(minute=fields["minute"])(base.replace(minute=m))]
+    hours = [h for h in range(23, -1, -1) if crontab(hour=fields["hour"])(base.replace(hour=h))]
+    on_day = crontab(day=fields["day"], month=fields["month"], day_of_week=fields["day_of_week"])
+    day = before.replace(hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(LOOK_BACK_DAYS + 1):
+        if on_day(day):
+            for hour in hours:
+                for minute in minutes:
+                    slot = day.replace(hour=hour, minute=minute)
+                    if slot < before:
+                        return slot
+        day -= timedelta(days=1)
+    return None

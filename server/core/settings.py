@@ -19,8 +19,9 @@ DEFAULT_TOKEN_MAX_AGE = 43200
 DEFAULT_LEAD_DAYS = 14
 DEFAULT_WORKER_CLASS = "sync"
 DEFAULT_RETENTION_DAYS = 90
-# Longer than the slowest check (driver timeouts are 45 s a command): a lease that runs out means a dead worker.
-DEFAULT_LEASE_SECONDS = 300
+# Three heartbeats: a live worker renews its leases every third of this while a check runs (monitoring/heartbeat.py),
+# so a lease that runs out means a dead worker, whose page is queued again within about this time.
+DEFAULT_LEASE_SECONDS = 30
 DEFAULT_ATTEMPTS = 3
 # Visitor counts are charted per day: an hourly snapshot loses at most an hour to a crash.
 DEFAULT_SNAPSHOT_SECONDS = 3600

@@ -154,6 +154,8 @@ class RunReportSchema(RunSummarySchema):
                "regressions": lambda run: notices.run_regressions(object_session(run), run.id)}
 
     browser = fields.String(dump_only=True, allow_none=True)
+    notes = fields.List(fields.String(), dump_only=True, allow_none=True,
+                        metadata={"description": "one line each: why the sitemap could not be read, what it left out"})
     pages = fields.List(fields.Nested(PageReportSchema), dump_only=True)
     regressions = fields.List(fields.Nested(RegressionMailSchema), dump_only=True)
 

@@ -49,6 +49,8 @@ class MonitoringRun(Base):
     # Worst verdict per clause over the run's pages, e.g. {"1.3.2": "pass", "2.2": "fail"}; set when it ends.
     verdicts: Mapped[dict | None] = mapped_column(JSON)
     browser: Mapped[str | None] = mapped_column(String(300))  # "local" or the remote WebDriver URL
+    # One line each: what the sitemap read left out or why it failed (the listed pages ran all the same).
+    notes: Mapped[list | None] = mapped_column(JSON)
 
     pages: Mapped[list["MonitoredPage"]] = relationship(back_populates="run", order_by="MonitoredPage.id",
                                                         cascade="all, delete-orphan")

@@ -21,7 +21,7 @@ def test_defaults_of_every_group():
     assert read.console == settings.Console(database_url=None, waiver_lead_days=14)
     assert read.monitoring == settings.Monitoring(
         queue_url=None, smtp_url=None, smtp_ca_file=None, mail_from=None, screenshots="files", screenshot_dir=None,
-        retention_days=90, lease_seconds=300, attempts=3, gpc=True)
+        retention_days=90, lease_seconds=30, attempts=3, gpc=True)
     assert read.gunicorn == settings.Gunicorn(bind="127.0.0.1:8000",
                                               workers=min(4, multiprocessing.cpu_count() + 1),
                                               worker_class="sync", equal_access_slots=None, runtime_dir=None)
