@@ -17,6 +17,9 @@ import zopfli.gzip
 
 HERE = Path(__file__).resolve().parent
 BUILT_SCRIPT = HERE / "banner.min.js"
+# The embed placeholders' module: loaded by the banner only when a page's embeds are held back (src/embeds.mjs).
+BUILT_EMBEDS = HERE / "embeds.min.js"
+EMBEDS_MARK = '"__CONSENT_EMBEDS__"'
 # Every language the notice is offered in: one locale file each.
 LANGUAGES = tuple(sorted(path.stem for path in (HERE / "locales").glob("*.json")))
 DATA_MARK = '"__CONSENT_DATA__"'
@@ -54,6 +57,18 @@ def built_script():
         raise BuildError(f"{BUILT_SCRIPT} is missing: run `make banner`") from error
     if script.count(DATA_MARK) != 1:
         raise BuildError(f"{BUILT_SCRIPT} lost its {DATA_MARK} placeholder: run `make banner`")
+    return script
+
+
+@lru_cache(maxsize=1)
+def built_embeds():
+    """embeds.min.js as esbuild wrote it (read once per process)."""
+    try:
+        script = BUILT_EMBEDS.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise BuildError(f"{BUILT_EMBEDS} is missing: run `make banner`") from error
+    if script.count(EMBEDS_MARK) != 1:
+        raise BuildError(f"{BUILT_EMBEDS} lost its {EMBEDS_MARK} placeholder: run `make banner`")
     return script
 
 
@@ -120,3 +135,22 @@ def _brotli(body):
 def build_all(notices):
     """A bundle per agency id (notices: agency id -> that agency's notice, as server.notice.build_notice makes it)."""
     return {agency_id: build_bundle(notice) for agency_id, notice in notices.items()}
+
+
+def embeds_data(mode, trackers, default_lang, locales):
+    """What the placeholders' module carries: the choice's mode, every tracker's name and kind, the wording in
+    every language (small: the module loads only for visitors whose choice holds embeds back).
+
+    trackers: tracker id -> (vendor, embed kind or None); locales: language -> its locale file.
+    """
+    return {
+        "mode": mode,
+        "lang": default_lang,
+        "texts": {lang: locales[lang]["embeds"] for lang in LANGUAGES},
+        "trackers": {tracker_id: {"vendor": vendor, "kind": kind} for tracker_id, (vendor, kind) in trackers.items()},
+    }
+
+
+def render_embeds(data):
+    """One agency's embeds.js text (data: embeds_data's); the service compresses and serves it like banner.js."""
+    return built_embeds().replace(EMBEDS_MARK, js_literal(data), 1)

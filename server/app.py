@@ -18,6 +18,7 @@ from server.public import api
 from server.public import banner
 from server.public import choices
 from server.public import demo
+from server.public import embeds
 from server.public import meta
 from server.public import waivers
 from server.staff import switch
@@ -52,6 +53,8 @@ def create_app(test_config=None):
     app.register_blueprint(choices.bp)
     app.register_blueprint(banner.bp)
     banner.init_app(app)
+    app.register_blueprint(embeds.bp)
+    embeds.init_app(app)
     # After security.init_app and banner.init_app: it serves the built banners behind the same headers.
     static_delivery.init_app(app)
     app.register_blueprint(waivers.bp)

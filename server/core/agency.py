@@ -34,6 +34,7 @@ class Tracker:
     contracted: bool
     cookies: tuple
     requests: tuple
+    embed: object = None  # the kind of embedded content (agency_schema.EMBED_KINDS), or None for a script
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def _agency_from(data):
             **{key: tracker[key] for key in ("id", "vendor", "purpose", "license_url", "privacy_url", "contracted")},
             cookies=tuple(TrackerCookie(**cookie) for cookie in tracker["cookies"]),
             requests=tuple(tracker["requests"]),
+            embed=tracker["embed"],
         )
         for tracker in data["trackers"]
     )

@@ -10,6 +10,8 @@ from server.core import validators
 from server.core.schedule import schedule_test
 
 MAX_POLICY_EXPIRY_DAYS = 730
+# What a tracker's embedded frames show (`embed = "video"`): the placeholder's button says "Load this video".
+EMBED_KINDS = ("video", "map", "form", "content")
 DEFAULT_SITEMAP_PAGES = 50
 MAX_SITEMAP_PAGES = 500
 TEXT_KEYS = (
@@ -65,6 +67,8 @@ class TrackerSchema(Schema):
     cookies = fields.List(fields.Nested(CookieSchema), load_default=list, validate=validate.Length(max=100))
     requests = fields.List(fields.String(validate=validators.request_prefix), load_default=list,
                            validate=validate.Length(max=50))
+    # The tracker is embedded content (<iframe data-tracker data-src>): it needs the same links as a script.
+    embed = fields.String(load_default=None, validate=validate.OneOf(EMBED_KINDS))
 
 
 def _monitored_page(value):

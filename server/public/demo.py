@@ -23,11 +23,17 @@ PAGES = {
     "terms": ("terms.html", "Terms of use"),
     "tracker/license": ("tracker_license.html", "Demo Analytics license"),
     "tracker/privacy": ("tracker_privacy.html", "Demo Analytics privacy policy"),
+    "media/watch": ("media_watch.html", "Welcome video"),
+    "media/transcript": ("media_transcript.html", "Welcome video transcript"),
+    "media/license": ("media_terms.html", "Demo Video license"),
+    "media/privacy": ("media_terms.html", "Demo Video privacy policy"),
 }
+# The stand-in video player: framed by the demo's own pages only.
+PLAYER_CSP = "default-src 'none'; style-src 'self'; frame-ancestors 'self'; base-uri 'none'"
 
 
 def _page_csp(nonce):
-    """Strict like an agency page should be: only this origin, and a nonce for the inline tracker."""
+    """Strict like an agency page should be: only this origin (the video's frame too), a nonce for the inline tracker."""
     return (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
@@ -57,6 +63,18 @@ def page(page):
 def tracker_script():
     """The stand-in tracker itself, as a vendor would serve it."""
     response = bp.send_static_file("analytics.js")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/media/player")
+def video_player():
+    """The stand-in video provider's player, the home page's embed (loaded only when the visitor's choice allows)."""
+    body = render_template("demo/media_player.html")
+    response = current_app.response_class(body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PLAYER_CSP
+    # Every other answer of the service says DENY; the demo's pages frame this one.
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -17,6 +17,8 @@ from server.static_delivery.served_file import served_file
 
 # Where the banner blueprint keeps each agency's served banner.js (here: static delivery never imports the routes).
 BANNER_KEY = "consent_banner"
+# And each agency's embeds.js (server/public/embeds.py), where the embeds blueprint keeps it.
+EMBEDS_KEY = "consent_embeds"
 NOTICE_KEY = "static_delivery_notices"
 # Same freshness as banner.js: a changed notice reaches readers within minutes; revalidation is a cheap 304.
 NOTICE_CACHE_CONTROL = "public, max-age=300"
@@ -56,11 +58,13 @@ def hashed_banner_url(agency_id, served):
 
 
 def resources(app):
-    """Every static answer of the app: banner.js (plain and content-hashed) and the notice in each language."""
+    """Every static answer of the app: banner.js (plain and content-hashed), embeds.js, the notice in each language."""
     items = []
     for agency_id, served in app.extensions[BANNER_KEY].items():
         items.append(Resource(f"/v1/{agency_id}/banner.js", agency_id, None, served))
         items.append(Resource(hashed_banner_url(agency_id, served), agency_id, None, immutable(served)))
+        if agency_id in app.extensions.get(EMBEDS_KEY, {}):
+            items.append(Resource(f"/v1/{agency_id}/embeds.js", agency_id, None, app.extensions[EMBEDS_KEY][agency_id]))
         items += [Resource(f"/v1/{agency_id}/notice.{lang}", agency_id, lang, notice_served(app, agency_id, lang))
                   for lang in SUPPORTED_LANGS]
     return items

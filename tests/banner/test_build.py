@@ -73,14 +73,14 @@ def test_script_has_no_placeholder_left_and_parses(demo_notice):
 
 
 def test_committed_build_is_current(tmp_path):
-    """banner.min.js is what esbuild makes of src/banner.mjs and banner.css now (else: run `make banner`)."""
+    """banner.min.js and embeds.min.js are what esbuild makes of src/ and the stylesheets now (else: `make banner`)."""
     assert ESBUILD.is_dir(), "esbuild is not installed: `npm ci --prefix consent_banner` (make test does it)"
-    fresh = tmp_path / "banner.min.js"
-    result = subprocess.run([node(), str(BANNER_DIR / "build.mjs"), str(fresh)], capture_output=True, text=True,
+    result = subprocess.run([node(), str(BANNER_DIR / "build.mjs"), str(tmp_path)], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert fresh.read_text(encoding="utf-8") == build.BUILT_SCRIPT.read_text(encoding="utf-8"), (
-        "consent_banner/banner.min.js is stale: run `make banner` and commit it")
+    for committed in (build.BUILT_SCRIPT, build.BUILT_EMBEDS):
+        assert (tmp_path / committed.name).read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
+            f"consent_banner/{committed.name} is stale: run `make banner` and commit it")
 
 
 def test_minifier_renamed_the_readable_names():
@@ -147,5 +147,5 @@ def test_installed_packages_ship_the_built_script_and_locales(repo_root):
     tracked files of the package, tests/packaging/test_wheel.py)."""
     tracked = subprocess.run(["git", "ls-files", "consent_banner"], cwd=repo_root, capture_output=True, text=True,
                              check=True).stdout.split()
-    for shipped in ("banner.min.js", "locales/en.json", "locales/zh-Hant.json"):
+    for shipped in ("banner.min.js", "embeds.min.js", "locales/en.json", "locales/zh-Hant.json"):
         assert f"consent_banner/{shipped}" in tracked, shipped
