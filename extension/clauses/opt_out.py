@@ -2,6 +2,7 @@
 
 from extension.clauses.findings import Finding
 from extension.clauses.findings import finding
+from extension.clauses.prominence import prominence
 from extension.cookies import requested_cookies
 from extension.rules import ACCEPT_NAME
 from extension.rules import OPT_OUT_COOKIE
@@ -9,7 +10,8 @@ from extension.rules import OPT_OUT_NAME
 from extension.trackers import is_tracker_cookie
 from extension.trackers import tracker_of_request
 
-PROMINENCE_SLACK = 0.9
+# What the evidence keeps of the judged control (what prominence read).
+JUDGED = ("name", "id", "tag", "rect", "fontSize", "fontWeight", "color", "background", "boxed", "tabbable")
 
 
 def tracker_activity(record: dict, page_url: str, notice_data: dict) -> dict:
@@ -26,29 +28,62 @@ def tracker_activity(record: dict, page_url: str, notice_data: dict) -> dict:
     return {"requests": requests[:20], "cookies": list(unique.values())}
 
 
-def prominence(opt_out: dict, others: list) -> list:
-    """Ways the opt-out control is less prominent than another choice."""
-    problems = []
-    area = opt_out["rect"]["width"] * opt_out["rect"]["height"]
-    for other in others:
-        if not other.get("visible"):
-            continue
-        if area < PROMINENCE_SLACK * other["rect"]["width"] * other["rect"]["height"]:
-            problems.append(f"it is smaller than “{other['name']}”")
-        if opt_out["fontSize"] < PROMINENCE_SLACK * other["fontSize"]:
-            problems.append(f"its text is smaller than that of “{other['name']}”")
-    return problems
+def same_control(click: dict, control: dict) -> bool:
+    """Whether a recorded click (the bridge's id and text) hit this measured control."""
+    if click.get("id") and click["id"] == control.get("id"):
+        return True
+    clicked = " ".join((click.get("name") or "").split()).lower()
+    measured = " ".join((control.get("name") or "").split()).lower()
+    return bool(clicked and measured) and (clicked == measured or (click.get("tag") == control.get("tag") and (
+        clicked in measured or measured in clicked)))
 
 
-def choice_controls(facts: dict | None) -> tuple:
-    """The notice's opt-out control and its other choices (accept, OK...), from the measured facts."""
+def opt_out_candidates(controls: list) -> list:
+    """Controls that are an opt-out by the contract's hook or by name; a shown one, then the largest, first."""
+    hooked = [c for c in controls if c.get("action") == "opt-out"]
+    named = [c for c in controls if c not in hooked and OPT_OUT_NAME.search(c.get("name", ""))]
+    def rank(c):
+        return (not c.get("visible", True), -(c["rect"]["width"] * c["rect"]["height"]))
+    return sorted(hooked, key=rank) + sorted(named, key=rank)
+
+
+def used_control(controls: list, opt_out: dict | None) -> tuple:
+    """The control the visitor's reject path used, and how it was known.
+
+    The one the platform's reject path clicked first (autoconsent's record), when it was shown on the first
+    layer; else, as where a platform declines through its API, the shown control that does the same: the
+    contract's hook, then an opt-out name, the most prominent such control first.
+    """
+    clicks = (opt_out or {}).get("clicks") or []
+    if clicks:
+        clicked = next((c for c in controls if same_control(clicks[0], c)), None)
+        if clicked and clicked.get("visible", True):
+            return clicked, "the control the platform's reject path clicked"
+    candidates = opt_out_candidates(controls)
+    if candidates:
+        return candidates[0], "by name" if candidates[0].get("action") != "opt-out" else "by data-consent-action"
+    return None, None
+
+
+def choice_controls(facts: dict | None, opt_out: dict | None = None) -> tuple:
+    """The notice's opt-out control (the one the journey used) and its other choices (accept, OK...)."""
     notice = (facts or {}).get("notice") or {}
     controls = notice.get("controls", []) + (facts or {}).get("pageControls", [])
-    opt_out = next((c for c in controls if c.get("action") == "opt-out"), None) or next(
-        (c for c in controls if OPT_OUT_NAME.search(c.get("name", ""))), None)
-    others = [c for c in notice.get("controls", []) if c is not opt_out and (
-        c.get("action") == "accept" or (c.get("tag") != "a" and ACCEPT_NAME.search(c.get("name", ""))))]
-    return opt_out, others
+    control, _ = used_control(controls, opt_out)
+    others = [c for c in notice.get("controls", []) if c is not control and not OPT_OUT_NAME.search(
+        c.get("name", "")) and c.get("action") != "opt-out" and (c.get("action") == "accept" or (
+            c.get("tag") != "a" and ACCEPT_NAME.search(c.get("name", ""))))]
+    return control, others
+
+
+def keyboard_reached(keyboard: dict, control: dict | None) -> bool:
+    """Whether Tab brought the focus to the judged control (the driver's own answer when none is known)."""
+    focused = keyboard.get("focused")
+    if not control or not focused:
+        return bool(keyboard.get("reached"))
+    name = (control.get("name") or "")[:100]
+    return any((name and entry.get("name") == name) or (control.get("action") == "opt-out" == entry.get("action"))
+               for entry in focused)
 
 
 def token_problems(record: dict) -> list:
@@ -80,12 +115,13 @@ def clause_1_3_3(url: str, page: dict, notice_data: dict) -> Finding:
         return finding(url, "1.3.3", False, "No opt-out control was found (by data-consent-action or by a name "
                        "such as “Opt out” or “Reject”).", evidence)
     problems = []
-    if not page.get("keyboard", {}).get("reached"):
+    before = page.get("before", {}).get("facts")
+    control, others = choice_controls(before, opt)
+    if not keyboard_reached(page.get("keyboard", {}), control):
         problems.append("the opt-out control cannot be reached with the Tab key")
-    control, others = choice_controls(page.get("before", {}).get("facts"))
     if control:
-        problems += prominence(control, others)
-    evidence["control"] = control and {k: control.get(k) for k in ("name", "rect", "fontSize", "tabbable")}
+        problems += prominence(control, others, (before or {}).get("viewport"))
+    evidence["control"] = control and {k: control.get(k) for k in JUDGED}
     if not opt.get("clicked"):
         problems.append(f"the opt-out control could not be used ({opt.get('error')})")
     after = tracker_activity(page.get("after_record", {}), url, notice_data)

@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +19,22 @@ from server.cookies import OPT_OUT_COOKIE as SERVICE_OPT_OUT_COOKIE
 from server.core.equal_access.rules import BUILTIN_IGNORE_ATTRIBUTES
 
 OPT_OUT_NAMES = ["Opt out", "Opt-out of tracking", "Reject all", "Decline", "Refuse cookies", "Do not sell",
-                 "No thanks", "No, thanks", "no thanks, just browsing"]
-ACCEPT_NAMES = ["Accept", "Accept all cookies", "OK", "Got it", "I agree", "Allow"]
-NEITHER = ["Privacy policy", "Terms of use", "Learn more", "Settings"]
+                 "No thanks", "No, thanks", "no thanks, just browsing", "Deny", "Refuse", "Necessary only",
+                 "Only essential", "Use necessary cookies only", "Only allow essential cookies",
+                 "Continue without accepting", "I Do Not Accept", "Don’t accept"]
+# The banner's own opt-out label in each of the notice's 12 languages (consent_banner/locales), then a reject and a
+# "necessary only" equivalent per language, as other platforms word them.
+LOCALE_OPT_OUTS = ["Opt out", "رفض", "No participar", "Refize", "Rakusa", "បដិសេធ", "거부", "Recusar", "Отказаться",
+                   "Từ chối", "选择退出", "選擇退出"]
+OTHER_LANGUAGES = ["رفض الكل", "الضرورية فقط", "Rechazar todo", "Solo necesarias", "Continuar sin aceptar",
+                   "Sèlman sa ki nesesè", "Kontinye san aksepte", "Só kes nesesáriu", "Kontinua sen aseita",
+                   "តែខូគីចាំបាច់", "모두 거부", "필수 쿠키만 허용", "Rejeitar todos", "Apenas necessários",
+                   "Continuar sem aceitar", "Отклонить все", "Только необходимые", "Продолжить без принятия",
+                   "Chỉ cookie cần thiết", "Tiếp tục mà không chấp nhận", "全部拒绝", "仅必要", "全部拒絕", "僅必要"]
+ACCEPT_NAMES = ["Accept", "Accept all cookies", "OK", "Got it", "I agree", "Allow", "Continue", "I Accept",
+                "Allow selection"]
+NEITHER = ["Privacy policy", "Terms of use", "Learn more", "Settings", "Cookie preferences", "Read more",
+           "Necessary cookies", "Kontinye li", "Denver office", "Navegar el sitio", "Deutsch"]
 
 # Runs the rules' patterns through JavaScript's RegExp, as facts.js compiles them.
 NODE_MATCH = """
@@ -42,15 +56,24 @@ def js_matches(names: list) -> dict:
 
 
 def test_every_opt_out_name_is_one_in_python_and_in_javascript():
-    names = OPT_OUT_NAMES + ACCEPT_NAMES + NEITHER
+    opt_outs = OPT_OUT_NAMES + LOCALE_OPT_OUTS + OTHER_LANGUAGES
+    names = opt_outs + ACCEPT_NAMES + NEITHER
     js = js_matches(names)
     python = [bool(OPT_OUT_NAME.search(n)) for n in names]
     assert python == js["opt_out"]
-    assert python == [n in OPT_OUT_NAMES for n in names]
+    assert python == [n in opt_outs for n in names], [n for n, hit in zip(names, python) if hit != (n in opt_outs)]
+
+
+def test_the_banners_own_opt_out_label_is_an_opt_out_name_in_every_language():
+    locales = sorted((Path(__file__).resolve().parents[2] / "consent_banner" / "locales").glob("*.json"))
+    labels = {path.stem: json.loads(path.read_text(encoding="utf-8"))["texts"]["opt_out"] for path in locales}
+    assert len(labels) == 12 and sorted(labels.values()) == sorted(LOCALE_OPT_OUTS)
+    assert all(OPT_OUT_NAME.search(label) for label in labels.values())
 
 
 def test_accept_names_agree_in_python_and_javascript():
-    names = ACCEPT_NAMES + NEITHER + ["Opt out"]
+    # "Continue without accepting" and "I Do Not Accept" are opt-outs: no accept name may take them.
+    names = ACCEPT_NAMES + NEITHER + ["Opt out", "Continue without accepting", "I Do Not Accept", "Don't accept"]
     js = js_matches(names)
     python = [bool(ACCEPT_NAME.search(n)) for n in names]
     assert python == js["accept"] == [n in ACCEPT_NAMES for n in names]
