@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from monitoring import smtp
+from monitoring.metrics import MAILS
 from monitoring import unchecked
 from server.db.clock import iso_instant
 from server.db.clock import utcnow
@@ -115,11 +116,13 @@ def _deliver(db, settings, model, ids, build, agency, kind):
                        .execution_options(synchronize_session=False))
             db.commit()
             log.info("%s e-mail for %s sent: %d item(s)", kind, agency.id, len(ids))
+            MAILS.labels(kind, "sent").inc()
             return True
     reason = " ".join(reason.split())[:2000]
     db.execute(update(model).where(model.id.in_(ids)).values(notified_at=None, mail_error=reason)
                .execution_options(synchronize_session=False))
     db.commit()
+    MAILS.labels(kind, "failed").inc()
     log.warning("%s e-mail for %s not sent (%s); will retry", kind, agency.id, reason)
     return False
 

@@ -5,6 +5,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy import update
 
+from monitoring.metrics import CHECK_SECONDS
+from monitoring.metrics import PAGES_CHECKED
 from monitoring.runs import holds
 from server.core.clauses import stored_clause
 from server.monitoring.screenshots import screenshot_rows
@@ -61,4 +63,6 @@ def record_page(db, settings, page, worker, findings, shots, seconds):
             db.add(Regression(run_id=run_id, finding_id=row.id, previous_finding_id=before.id, agency_id=agency_id,
                               url=page.url, clause=row.clause, detected_at=now))
     db.commit()
+    PAGES_CHECKED.inc()
+    CHECK_SECONDS.observe(seconds)
     return True
