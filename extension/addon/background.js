@@ -101,6 +101,7 @@ async function reset(wipe) {
     );
   }
   await chrome.storage.session.clear();
+  await watchTabs(); // devtools_watch.js: the next visit is watched from its first script
   return { ok: true };
 }
 
@@ -152,3 +153,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   return false;
 });
+
+// Storage, fingerprinting and request initiators through the DevTools protocol (issue 22).
+importScripts("devtools_watch.js");

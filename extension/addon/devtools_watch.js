@@ -1,0 +1,254 @@
+/**
+ * consent-qa recorder: tracking beyond cookies, seen through the DevTools protocol (issue 22).
+ *
+ * Loaded by background.js (importScripts), it attaches chrome.debugger to each tab the driver opens
+ * and records, with store() as every other observation:
+ *  - "storage-write": a localStorage/sessionStorage key a Storage.prototype.setItem call wrote, with
+ *    the script that called it (the call is stepped over; the storage read before and after names
+ *    the keys it changed);
+ *  - "indexeddb-open": an IDBFactory.prototype.open call and the script that made it;
+ *  - "fingerprint-call": a canvas, WebGL or audio readout (toDataURL, toBlob, getImageData,
+ *    readPixels, OfflineAudioContext, startRendering) and the script that called it;
+ *  - "net": every request the page sends, with the script that sent it (initiator stack) and its
+ *    body's first characters; "net-cookies": how many cookies went with it.
+ * Why here: the page's scripts cannot see, skip, rewrite or forge a DevTools session. A
+ * "debugger;" statement evaluated in every new document before its own scripts pauses it once, and
+ * the breakpoints go on that document's built-in functions while it waits; a page that replaces
+ * the prototypes' properties later leaves the breakpoints on the originals.
+ * Extensions may not use the DOMStorage and IndexedDB domains: the driver reads what is stored
+ * through its own DevTools session (extension/tracking/storage.py), keys written without setItem too.
+ * Limits: code in Web Workers and cross-site frames (other processes) is not watched here.
+ * State: the maps below live while the debugger is attached, which keeps the worker alive.
+ */
+
+const WATCH_PROTOCOL = "1.3";
+const BODY_CHARS = 4000;
+// The built-ins whose calls are recorded, by the kind of fact they are.
+const WATCHED_CALLS = {
+  "Storage.prototype.setItem": "storage",
+  "IDBFactory.prototype.open": "indexeddb",
+  "HTMLCanvasElement.prototype.toDataURL": "canvas",
+  "HTMLCanvasElement.prototype.toBlob": "canvas",
+  "CanvasRenderingContext2D.prototype.getImageData": "canvas",
+  "WebGLRenderingContext.prototype.readPixels": "webgl",
+  "WebGL2RenderingContext.prototype.readPixels": "webgl",
+  "OfflineAudioContext": "audio",
+  "OfflineAudioContext.prototype.startRendering": "audio",
+};
+// Read in the paused frame: each key with its value's length and first characters (never whole values).
+const STORAGE_SNAPSHOT = `(() => { const seen = {}; for (const area of ["localStorage", "sessionStorage"]) {
+  seen[area] = {}; try { const s = window[area]; for (let i = 0; i < s.length; i += 1) { const k = s.key(i);
+  const v = String(s.getItem(k)); seen[area][k] = v.length + ":" + v.slice(0, 64); } } catch (e) {} }
+  return seen; })()`;
+const watchedTabs = new Set();
+const breakpointCalls = new Map(); // breakpoint id -> built-in's name
+const scriptUrls = new Map(); // "tab:scriptId" -> {url, context}
+const contextOrigins = new Map(); // "tab:contextId" -> origin
+const instrumented = new Set(); // "tab:contextId" already given breakpoints
+const steppedWrites = new Map(); // tab -> a setItem call being stepped over: its caller and the storage before
+
+/**
+ * One DevTools command on a watched tab.
+ * @param {number} tabId
+ * @param {string} method
+ * @param {object} [params]
+ * @returns {Promise<object>}
+ */
+function devtools(tabId, method, params) {
+  return chrome.debugger.sendCommand({ tabId }, method, params || {});
+}
+
+/**
+ * Attach to a tab (once) and turn on what is recorded; extension pages (record.html) are left alone.
+ * @param {chrome.tabs.Tab} tab
+ * @returns {Promise<void>}
+ */
+async function watchTab(tab) {
+  const url = tab.pendingUrl || tab.url || "";
+  if (watchedTabs.has(tab.id) || url.startsWith("chrome")) {
+    return;
+  }
+  watchedTabs.add(tab.id);
+  try {
+    await chrome.debugger.attach({ tabId: tab.id }, WATCH_PROTOCOL);
+  } catch (error) {
+    watchedTabs.delete(tab.id); // closed meanwhile, or not a page: nothing to watch
+    return;
+  }
+  try {
+    for (const domain of ["Runtime", "Debugger", "Page"]) {
+      await devtools(tab.id, `${domain}.enable`);
+    }
+    await devtools(tab.id, "Network.enable", { maxPostDataSize: BODY_CHARS });
+    await devtools(tab.id, "Page.addScriptToEvaluateOnNewDocument", { source: "debugger;" });
+  } catch (error) {
+    store("watch-error", { message: String(error), tabId: tab.id });
+  }
+}
+
+/**
+ * Watch every tab open now (the driver's reset awaits this, so the first visit is watched).
+ * @returns {Promise<void>}
+ */
+async function watchTabs() {
+  const tabs = await chrome.tabs.query({});
+  await Promise.all(tabs.map((tab) => watchTab(tab)));
+}
+
+/**
+ * The scripts on a paused stack, innermost first (URLs, without repeats and without ours).
+ * @param {number} tabId
+ * @param {Array<object>} frames - Debugger.CallFrame list
+ * @returns {Array<string>}
+ */
+function stackUrls(tabId, frames) {
+  const urls = frames.map((f) => (scriptUrls.get(`${tabId}:${f.location.scriptId}`) || {}).url).filter(Boolean);
+  return [...new Set(urls)];
+}
+
+/**
+ * Put the breakpoints on a new document's built-ins, while its first pause holds its scripts back.
+ * @param {number} tabId
+ * @param {string} callFrameId - a frame of that document
+ * @returns {Promise<void>}
+ */
+async function instrument(tabId, callFrameId) {
+  // All at once: the document waits for the slowest command, not for the sum of them.
+  await Promise.all(Object.keys(WATCHED_CALLS).map(async (name) => {
+    const found = await devtools(tabId, "Debugger.evaluateOnCallFrame", { callFrameId, expression: name, silent: true });
+    if (found.result && found.result.objectId) {
+      const set = await devtools(tabId, "Debugger.setBreakpointOnFunctionCall", { objectId: found.result.objectId });
+      breakpointCalls.set(set.breakpointId, name);
+    }
+  })).catch(() => {});
+}
+
+/**
+ * The document's Web Storage as a script of that frame reads it: {"localStorage": {key: brief}, ...}.
+ * @param {number} tabId
+ * @param {string} callFrameId
+ * @returns {Promise<object>}
+ */
+async function storageNow(tabId, callFrameId) {
+  const answer = await devtools(tabId, "Debugger.evaluateOnCallFrame", {
+    callFrameId, expression: STORAGE_SNAPSHOT, silent: true, returnByValue: true });
+  return (answer.result && answer.result.value) || {};
+}
+
+/**
+ * The keys whose value changed between two snapshots.
+ * @returns {Array<object>}
+ */
+function changedKeys(before, after) {
+  const found = [];
+  for (const area of ["localStorage", "sessionStorage"]) {
+    const old = (before && before[area]) || {};
+    for (const [key, brief] of Object.entries((after && after[area]) || {})) {
+      if (old[key] !== brief) {
+        found.push({ area, key, valueChars: Number(String(brief).split(":")[0]) || 0 });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * A paused document: instrument it on its first pause, record a watched call; always let it run on.
+ * A setItem call is stepped over (not resumed), so the pause right after it names the keys it wrote.
+ * @param {number} tabId
+ * @param {object} paused - Debugger.paused parameters
+ * @returns {Promise<void>}
+ */
+async function onPaused(tabId, paused) {
+  let next = "Debugger.resume";
+  try {
+    const frames = paused.callFrames || [];
+    const top = frames[0];
+    const script = top && scriptUrls.get(`${tabId}:${top.location.scriptId}`);
+    const context = script ? `${tabId}:${script.context}` : null;
+    const origin = context ? contextOrigins.get(context) || null : null;
+    const calls = (paused.hitBreakpoints || []).map((id) => breakpointCalls.get(id)).filter(Boolean);
+    const stepped = steppedWrites.get(tabId);
+    if (stepped) {
+      steppedWrites.delete(tabId);
+      const keys = top ? changedKeys(stepped.before, await storageNow(tabId, top.callFrameId)) : [];
+      for (const written of keys) {
+        store("storage-write", { ...written, origin: stepped.origin, writer: stepped.writer, stack: stepped.stack });
+      }
+    }
+    if (calls.length === 0) {
+      if (top && context && !instrumented.has(context) && !String(origin).startsWith("chrome")) {
+        instrumented.add(context);
+        await instrument(tabId, top.callFrameId);
+      }
+      return;
+    }
+    const stack = stackUrls(tabId, frames);
+    const writer = stack[0] || null;
+    for (const name of calls) {
+      const kind = WATCHED_CALLS[name];
+      if (kind === "storage") {
+        steppedWrites.set(tabId, { writer, stack, origin, before: await storageNow(tabId, top.callFrameId) });
+        next = "Debugger.stepOver";
+      } else if (kind === "indexeddb") {
+        store("indexeddb-open", { origin, writer, stack });
+      } else {
+        store("fingerprint-call", { api: name, surface: kind, origin, writer, stack });
+      }
+    }
+  } finally {
+    await devtools(tabId, next).catch(() => devtools(tabId, "Debugger.resume").catch(() => {}));
+  }
+}
+
+/**
+ * The scripts that sent a request: the initiator's stack (async parents too), else its URL.
+ * @param {object} initiator - Network.Initiator
+ * @returns {Array<string>}
+ */
+function initiatorUrls(initiator) {
+  const urls = [];
+  for (let trace = initiator && initiator.stack; trace; trace = trace.parent) {
+    urls.push(...trace.callFrames.map((f) => f.url).filter(Boolean));
+  }
+  if (initiator && initiator.url) {
+    urls.push(initiator.url);
+  }
+  return [...new Set(urls)];
+}
+
+chrome.debugger.onEvent.addListener((source, method, params) => {
+  const tabId = source.tabId;
+  if (tabId === undefined || source.sessionId) {
+    return;
+  }
+  if (method === "Debugger.paused") {
+    onPaused(tabId, params);
+  } else if (method === "Debugger.scriptParsed") {
+    scriptUrls.set(`${tabId}:${params.scriptId}`, { url: params.url, context: params.executionContextId });
+  } else if (method === "Runtime.executionContextCreated") {
+    contextOrigins.set(`${tabId}:${params.context.id}`, params.context.origin);
+  } else if (method === "Network.requestWillBeSent") {
+    const stack = initiatorUrls(params.initiator);
+    store("net", {
+      requestId: params.requestId,
+      url: params.request.url,
+      method: params.request.method,
+      type: params.type || null,
+      initiator: stack[0] || null,
+      stack,
+      body: (params.request.postData || "").slice(0, BODY_CHARS),
+    });
+  } else if (method === "Network.requestWillBeSentExtraInfo") {
+    const sent = (params.associatedCookies || []).filter((c) => !c.blockedReasons || c.blockedReasons.length === 0);
+    store("net-cookies", { requestId: params.requestId, cookies: sent.length });
+  }
+});
+
+chrome.debugger.onDetach.addListener((source) => {
+  watchedTabs.delete(source.tabId);
+});
+
+chrome.tabs.onCreated.addListener((tab) => {
+  watchTab(tab);
+});
