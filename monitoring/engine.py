@@ -148,8 +148,8 @@ def tick(app, settings, enqueue, now=None, *, queue_empty=True, browser="local")
     """The scheduler's minute: start due runs and queue their pages, queue abandoned pages, retry unsent mail."""
     chosen = due(app, now or utcnow())
     slots = {agency.id: slot for agency, slot in chosen}
-    fresh = start(app, [agency for agency, _slot in chosen], trigger="schedule", key_for=lambda a: runs.schedule_key(a.id, slots[a.id]),
-                  browser=browser)
+    fresh = start(app, [agency for agency, _slot in chosen], trigger="schedule",
+                  key_for=lambda agency: runs.schedule_key(agency.id, slots[agency.id]), browser=browser)
     for page_id in fresh:
         enqueue(page_id)
     lost = sweep(app, settings, enqueue, queue_empty=queue_empty)
