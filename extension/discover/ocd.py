@@ -7,13 +7,20 @@ from pathlib import Path
 from extension.cookies import domain_within
 
 OCD_FILE = Path(__file__).resolve().parents[1] / "data" / "open-cookie-database" / "open-cookie-database.csv"
+# The project's own rows, same columns plus Source, for what Mass.gov pages load and the database lacks (issue 22).
+OWN_FILE = Path(__file__).resolve().parents[1] / "data" / "commonwealth-cookies.csv"
 
 
 @cache
 def entries() -> tuple:
-    """Every row, as plain dicts with short keys."""
-    with OCD_FILE.open(encoding="utf-8", newline="") as handle:
-        return tuple({
+    """Every row, ours first, as plain dicts with short keys (`source`: the public page a row of ours rests on)."""
+    return tuple(row for path in (OWN_FILE, OCD_FILE) for row in _rows(path))
+
+
+def _rows(path: Path) -> list:
+    """One file's rows with a name."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{
             "platform": row["Platform"].strip(),
             "category": row["Category"].strip(),
             "name": row["Cookie / Data Key name"].strip(),
@@ -23,7 +30,8 @@ def entries() -> tuple:
             "controller": row["Data Controller"].strip(),
             "privacy_url": row["User Privacy & GDPR Rights Portals"].strip(),
             "wildcard": row["Wildcard match"].strip() == "1",
-        } for row in csv.DictReader(handle) if row["Cookie / Data Key name"].strip())
+            "source": (row.get("Source") or "").strip() or None,
+        } for row in csv.DictReader(handle) if row["Cookie / Data Key name"].strip()]
 
 
 def lookup(name: str, domain: str) -> dict | None:
