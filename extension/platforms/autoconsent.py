@@ -26,7 +26,8 @@ PLATFORMS_FILE = TARGET / "platforms.json"
 FILES = ("autoconsent.js", "rules.js", "platforms.json", "LICENSE", "VERSION")
 INSTALL_HINT = f"npm install --prefix .cache/npm {PACKAGE}@{VERSION} (or `make test`)"
 # Platforms written as code in autoconsent (not as JSON rules) name their UI roots in the bundle.
-CODE_RULE = re.compile(r'this\.name = "([^"]+)";\s*this\.prehideSelectors = \[([^\]]*)\]')
+# The list ends at "];" (a selector may hold brackets itself: Sourcepoint's div[id^='sp_message_container_']).
+CODE_RULE = re.compile(r'this\.name = "([^"]+)";\s*this\.prehideSelectors = \[(.*?)\];', re.S)
 QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -36,12 +37,24 @@ def package_dir() -> Path:
     return base / "node_modules" / PACKAGE
 
 
+def shown_selectors(steps: list) -> list:
+    """The selectors a rule's popup steps wait to see shown, conditional branches included (Usercentrics' root)."""
+    found = []
+    for step in steps or []:
+        for key in ("visible", "waitForVisible"):
+            if isinstance(step.get(key), str):
+                found.append(step[key])
+        for branch in ("then", "else"):
+            found += shown_selectors(step.get(branch))
+    return found
+
+
 def platform_selectors(rules: list, bundle: str) -> dict:
     """{platform name: selectors of its own interface}: the notice it shows, left out of equal access."""
     found = {}
     for rule in rules:
         selectors = list(rule.get("prehideSelectors", []))
-        selectors += [step["visible"] for step in rule.get("detectPopup", []) if isinstance(step.get("visible"), str)]
+        selectors += [selector for selector in shown_selectors(rule.get("detectPopup")) if selector not in selectors]
         if selectors:
             found[rule["name"]] = selectors
     for name, listed in CODE_RULE.findall(bundle):

@@ -16,7 +16,9 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from extension.chromium import ADDON_DIR
 from extension.page_world import cdp
@@ -27,6 +29,20 @@ from extension.platforms.operate import platform_state
 from extension.rules import RULES
 
 FRAME_TIMEOUT = 3.0
+# A focus log inside a frame, under a symbol key (no name of ours on the frame's window), read back after Tab.
+FOCUS_START = """
+const key = Symbol.for("consent-qa focus log");
+if (!window[key]) {
+  window[key] = [];
+  document.addEventListener("focusin", (event) => {
+    const el = event.composedPath()[0];
+    const name = (el.getAttribute("aria-label") || el.textContent || el.value || "").replace(/\\s+/g, " ").trim();
+    window[key].push({ name: name.slice(0, 100), tag: el.tagName.toLowerCase(), action: el.getAttribute("data-consent-action") });
+  }, true);
+}
+window[key].length = 0;
+"""
+FOCUS_READ = 'return window[Symbol.for("consent-qa focus log")] || [];'
 MAX_OPAQUE = 10
 # What makes a region the tool cannot operate look like a cookie notice: rules.json's banner-like text.
 NOTICE_TEXT = re.compile(RULES["banner_like"]["text"], re.I)
@@ -85,18 +101,30 @@ def detect_in_frames(driver, limit: float = FRAME_TIMEOUT) -> dict | None:
         time.sleep(0.2)
 
 
-def frame_notice(driver, platform: dict, facts: dict) -> dict:
-    """Facts with the notice in the platform's frame: where it sits from the top, what it says from inside."""
-    frame = platform["frame"]
-    element = frame_elements(driver)[frame["index"]]
+def notice_frame(platform: dict, facts: dict) -> int | None:
+    """The index of the frame holding the platform's notice: autoconsent found it there, or the element the
+    platform's selectors name is (or holds) a frame and shows no text of its own (TrustArc's written frame)."""
+    if platform.get("frame"):
+        return platform["frame"]["index"]
+    notice = (facts or {}).get("notice") or {}
+    if notice.get("in_frame") or (notice.get("frameIndex") is not None and not notice.get("text")):
+        return notice["frameIndex"]
+    return None
+
+
+def with_frame_notice(driver, platform: dict, facts: dict) -> dict:
+    """Facts with the notice's content read inside its frame (where it sits is measured from the top)."""
+    index = notice_frame(platform, facts)
+    if index is None:
+        return facts
+    element = frame_elements(driver)[index]
+    src = element.get_attribute("src")
     outer = (facts or {}).get("notice") or {
         "hook": "platform", "visible": element.is_displayed(), "rect": element.rect, "role": None, "label": None}
-    with inside(driver, frame["index"]):
+    with inside(driver, index):
         inner = driver.execute_script(frame_facts_source(), RULES)
     notice = {**outer, **{key: inner[key] for key in ("text", "fullText", "texts", "links", "controls")},
-              "frame": frame["origin"]}
-    if not notice.get("texts"):
-        notice["texts"] = inner["texts"]
+              "in_frame": True, "frameIndex": index, "frame": origin(src)}
     return {**(facts or {}), "notice": notice}
 
 
@@ -164,6 +192,11 @@ def opaque_regions(driver) -> list:
     return regions[:MAX_OPAQUE]
 
 
+def notice_in_frame(facts: dict) -> bool:
+    """Whether the notice's content was read inside a frame."""
+    return bool(((facts or {}).get("notice") or {}).get("in_frame"))
+
+
 def frame_opt_out(driver, platform: dict) -> dict:
     """The platform's opt-out path taken by autoconsent inside its frame; the frame is named in the result."""
     with inside(driver, platform["frame"]["index"]):
@@ -177,7 +210,20 @@ def frame_asks_again(driver, limit: float = 1.5) -> str | None:
     return found["name"] if found else None
 
 
-def reached_frame_by_keyboard(keyboard: dict) -> dict:
-    """Tab into the notice's frame reaches its controls (the frame's own focus moves are not heard from the top)."""
-    entered = any(entry.get("tag") in ("iframe", "frame") for entry in keyboard.get("focused", []))
-    return {**keyboard, "reached": keyboard.get("reached") or entered, "into_frame": entered}
+def keyboard_in_frame(driver, platform: dict, facts: dict, keyboard: dict) -> dict:
+    """Tab through the page again, listening inside the notice's frame (its focus moves are not heard from the top):
+    what got the focus there joins the log the opt-out's keyboard check reads."""
+    index = notice_frame(platform, facts)
+    if index is None:
+        return keyboard
+    presses = min(250, (facts or {}).get("tabbable", 0) + len(facts["notice"].get("controls", [])) + 10)
+    try:
+        with inside(driver, index):
+            driver.execute_script(FOCUS_START)
+        ActionChains(driver).send_keys(Keys.TAB * presses).perform()
+        with inside(driver, index):
+            log = driver.execute_script(FOCUS_READ) or []
+    except WebDriverException:
+        return keyboard
+    return {**keyboard, "reached": bool(keyboard.get("reached")), "focused": keyboard.get("focused", []) + log[:40],
+            "in_frame": log[:40]}
