@@ -73,8 +73,12 @@ def callback():
         abort(404)
     target = session.get(NEXT_KEY)
     try:
-        found.metadata()
-        token = found.client.authorize_access_token()
+        issuer = found.metadata()["issuer"]
+        # Authlib checks `aud` only through `azp` unless told: the ID token must name this client (OIDC Core
+        # 3.1.3.7), and its issuer must be the discovery document's (which is CONSENT_OIDC_ISSUER).
+        token = found.client.authorize_access_token(claims_options={
+            "iss": {"essential": True, "values": [issuer]},
+            "aud": {"essential": True, "values": [found.settings.client_id]}})
     except DirectoryUnavailable as outage:
         return _refused(str(outage), 503)
     except (OAuthError, JoseError, ValueError) as error:

@@ -169,7 +169,8 @@ class Forger(AppServer):
         elif self.mode == "foreign-issuer":
             claims["iss"] = "https://login.example.net/another-tenant/v2.0"
         elif self.mode == "wrong-audience":
-            claims["aud"] = "another-application"
+            # Issued to another application, even if it names this one as the authorized party.
+            claims.update(aud="another-application", azp=CLIENT_ID)
         elif self.mode == "other-key":
             key = self.stranger_key
         return jwt.encode({"alg": "RS256", "kid": "forger-1"}, claims, key)
