@@ -130,7 +130,7 @@ class Embeds {
   /** @type {EmbedsData} */ #data
   /** @type {Object<string, string>} the wording in the notice's language */ #text
   /** @type {string} */ #lang
-  /** @type {CSSStyleSheet} one sheet shared by every placeholder */ #styleSheet
+  /** @type {CSSStyleSheet | undefined} the placeholders' styles, adopted by the document when first needed */ #styleSheet
   /** @type {Map<HTMLIFrameElement, HTMLElement>} each held-back frame and its placeholder */ #held = new Map()
 
   /**
@@ -143,8 +143,6 @@ class Embeds {
     const candidates = [document.querySelector(NOTICE)?.lang, lang, document.documentElement.lang, ...navigator.languages]
     this.#lang = candidates.map(tag => supportedLanguage(tag, languages)).find(Boolean) || data.lang
     this.#text = data.texts[this.#lang]
-    this.#styleSheet = new CSSStyleSheet()
-    this.#styleSheet.replaceSync(EMBEDS_CSS)
   }
 
   /** Load or hold back every embed now, as they appear, and again after each click (a choice on the notice). */
@@ -197,10 +195,13 @@ class Embeds {
     $host.lang = this.#lang
     // Arabic is the one supported language written right to left.
     $host.dir = this.#lang === 'ar' ? 'rtl' : 'ltr'
+    if (!this.#styleSheet) {
+      this.#styleSheet = new CSSStyleSheet()
+      this.#styleSheet.replaceSync(EMBEDS_CSS)
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, this.#styleSheet]
+    }
     this.#takeBox($host, $frame)
-    const shadowRoot = $host.attachShadow({ mode: 'open' })
-    shadowRoot.adoptedStyleSheets = [this.#styleSheet]
-    this.#render(shadowRoot, $frame)
+    this.#render($host, $frame)
     // Set before the frame is hidden and the host shown: both in one layout, so nothing moves.
     $frame.before($host)
     $frame.hidden = true
@@ -227,10 +228,10 @@ class Embeds {
 
   /**
    * What the placeholder says and offers: title, provider, a link to the content, the alternative, the button.
-   * @param {ShadowRoot} shadowRoot
+   * @param {HTMLElement} $host
    * @param {HTMLIFrameElement} $frame
    */
-  #render (shadowRoot, $frame) {
+  #render ($host, $frame) {
     const text = this.#text
     const source = webUrl($frame.dataset.src)
     const known = source && PROVIDERS.find(provider => provider.host.test(source.hostname) &&
@@ -239,7 +240,7 @@ class Embeds {
     const provider = tracker?.vendor || known?.name || source?.hostname || $frame.dataset.tracker
     const kind = [tracker?.kind, known?.kind].find(value => KINDS.includes(value)) || 'content'
     const say = template => template.replaceAll('{provider}', provider)
-    const $figure = createElement('figure', shadowRoot)
+    const $figure = createElement('figure', $host)
     createElement('figcaption', $figure, $frame.title || provider)
     createElement('p', $figure, say(text.blocked))
     const $links = createElement('p', $figure)

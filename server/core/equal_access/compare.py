@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from server.core.equal_access.embeds import embed_differences
 from server.core.equal_access.extract import Extraction
 from server.core.equal_access.extract import extract
 from server.core.equal_access.normalise import excerpt
@@ -168,6 +169,7 @@ def compare(before, after):
         old = [item for item in before.items if item.what == what]
         new = [item for item in after.items if item.what == what]
         differences.extend(_diff_items(what, old, new))
+    differences.extend(embed_differences(before.embeds, after.embeds, Difference))
     truncated = len(differences) > MAX_DIFFERENCES
     return Comparison(not differences, tuple(differences[:MAX_DIFFERENCES]), truncated)
 

@@ -7,11 +7,15 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from server.core.equal_access.embeds import PLACEHOLDER
+from server.core.equal_access.embeds import embed_of
+from server.core.equal_access.embeds import placeholder_of
 from server.core.equal_access.normalise import normalise_url
 from server.core.equal_access.rules import Rules
 from server.core.equal_access.walker import Block
 from server.core.equal_access.walker import Item
 from server.core.equal_access.walker import Walker
+from server.core.equal_access.walker import hidden as is_hidden
 
 __all__ = ["Extraction", "Item", "extract", "extract_bytes", "parse"]
 
@@ -23,6 +27,7 @@ class Extraction:
     items: tuple
     status: int | None = None
     final_url: str | None = None
+    embeds: tuple = ()  # embeds shown and placeholders, in document order (embeds.Embed)
 
 
 def parse(html, encoding=None):
@@ -60,7 +65,22 @@ def extract(html, base_url=None, rules=None, status=None, final_url=None):
     if text:
         walker.emit("text", "body", "body", text, walker.shown(joined), top.slot)
     items = tuple(item for item in walker.items if item is not None)
-    return Extraction(items, status, _final(final_url, rules))
+    return Extraction(items, status, _final(final_url, rules), _embeds(soup, walker))
+
+
+def _embeds(soup, walker):
+    """Embeds shown (loaded `<iframe data-tracker data-src>`, the banner's contract) and placeholders, as seen."""
+    found = []
+    for tag in soup.find_all(lambda tag: tag.name == "iframe" or tag.has_attr(PLACEHOLDER)):
+        if any(id(node) in walker.ignored or is_hidden(node) or node.has_attr("data-consent-notice")
+               for node in (tag, *tag.parents) if node.name):
+            continue
+        if tag.has_attr(PLACEHOLDER):
+            found.append(placeholder_of(tag, f"[{PLACEHOLDER}={tag.get(PLACEHOLDER)}]", walker.resolve, walker.url))
+        elif tag.get("src") and tag.get("data-tracker") and tag.get("data-src"):
+            where = f"iframe#{tag['id']}" if tag.get("id") else f"iframe[data-tracker={tag['data-tracker']}]"
+            found.append(embed_of(tag, where, walker.resolve, walker.url))
+    return tuple(found)
 
 
 def _final(final_url, rules):

@@ -9,7 +9,9 @@ import soupsieve
 # Always left out: the consent notice itself (DESIGN.md's stable hook), anything an agency marks as
 # not content, and every element declared as a tracker. Checked as attributes during the walk, which
 # is much cheaper than a selector-engine pass over every element.
-BUILTIN_IGNORE_ATTRIBUTES = frozenset({"data-consent-notice", "data-equal-access-ignore", "data-tracker"})
+BUILTIN_IGNORE_ATTRIBUTES = frozenset({"data-consent-notice", "data-equal-access-ignore", "data-tracker",
+                                       # an embed's placeholder: judged with its embed (embeds.py), not as text
+                                       "data-consent-placeholder"})
 
 
 def _origin_key(url):

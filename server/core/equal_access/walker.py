@@ -50,7 +50,7 @@ class Item:
         return self.value if self.what == "text" else (self.key, self.value)
 
 
-def _hidden(tag):
+def hidden(tag):
     """Hidden from every visitor (so not information any visitor gets)."""
     if tag.has_attr("hidden"):
         return True
@@ -167,7 +167,7 @@ class Walker:
             return
         if name in ("input", "select", "textarea", "button"):
             self.field(tag)
-        if _hidden(tag):
+        if hidden(tag):
             return
         if name == "br":
             self.add_text(block, " ")
