@@ -24,8 +24,6 @@ from extension.platforms.operate import platform_opt_out
 from extension.platforms.operate import reached_by_keyboard
 from extension.rules import OPT_OUT_NAME
 from extension.trackers import tracker_prefixes
-from extension.tracking.probe import stored
-from extension.tracking.probe import type_word
 
 NOTICE_TIMEOUT = 5.0
 QUIET_MS = 300
@@ -176,9 +174,6 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     wait_quiet(driver)
     page["before"] = {"facts": facts, "dom": ask_page(driver, "dom", platform=list(selectors))["html"],
                       "record": ask_page(driver, "read")}
-    # Tracking beyond cookies (issue 22): what is stored now, and a word typed like a visitor (never submitted).
-    page["before"].update(stored=stored(driver), typed=type_word(driver))
-    wait_quiet(driver)
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
     mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
@@ -202,8 +197,6 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
         page["after"]["platform_asks"] = (frames.frame_asks_again if platform.get("frame") else asks_again)(driver)
     stay_within(driver, allowed)
     page["screenshots"]["after"] = shot(driver)
-    page["after"].update(stored=stored(driver), typed=type_word(driver))
-    wait_quiet(driver)
     stay_within(driver, allowed)
     link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}
@@ -238,4 +231,4 @@ def check_gpc(browser, url: str, allowed=None) -> dict:
     stay_within(driver, allowed)
     record = ask_page(driver, "read")
     stay_within(driver, allowed)
-    return {"facts": facts, "record": record, "stored": stored(driver)}
+    return {"facts": facts, "record": record}
