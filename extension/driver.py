@@ -24,6 +24,8 @@ from extension.platforms.operate import platform_opt_out
 from extension.platforms.operate import reached_by_keyboard
 from extension.rules import OPT_OUT_NAME
 from extension.trackers import tracker_prefixes
+from extension.tracking.probe import stored
+from extension.tracking.probe import type_word
 
 NOTICE_TIMEOUT = 5.0
 QUIET_MS = 300
@@ -164,7 +166,8 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     selectors = tuple(platform["selectors"]) if platform else ()
     if platform:
         facts = wait_notice(driver, platform=selectors)
-        facts = frames.with_frame_notice(driver, platform, facts)
+        if platform.get("frame"):
+            facts = frames.frame_notice(driver, platform, facts)
     if not (facts or {}).get("notice"):
         # What the tool can neither see nor operate (a closed shadow root, a frame no rule knows): `unknown`.
         facts = {**(facts or {}), "opaque": frames.opaque_regions(driver)}
@@ -174,11 +177,12 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     wait_quiet(driver)
     page["before"] = {"facts": facts, "dom": ask_page(driver, "dom", platform=list(selectors))["html"],
                       "record": ask_page(driver, "read")}
+    # Tracking beyond cookies (issue 22): what is stored now, and a word typed like a visitor (never submitted).
+    page["before"].update(stored=stored(driver), typed=type_word(driver))
+    wait_quiet(driver)
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
     mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
-    if platform and frames.notice_in_frame(facts):
-        page["keyboard"] = frames.keyboard_in_frame(driver, platform, facts, page["keyboard"])
     if platform and platform.get("frame"):
         page["opt_out"] = frames.frame_opt_out(driver, platform)
     else:
@@ -186,6 +190,8 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     if platform and not page["opt_out"]["clicked"]:
         page["opt_out"] = {**opt_out(driver, selectors), "platform_failed": page["opt_out"]}  # our heuristics
     page["keyboard"] = reached_by_keyboard(page["keyboard"], page["opt_out"])
+    if platform and platform.get("frame"):
+        page["keyboard"] = frames.reached_frame_by_keyboard(page["keyboard"])
     wait_quiet(driver)
     stay_within(driver, allowed)
     visit(driver, url, allowed)
@@ -197,6 +203,8 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
         page["after"]["platform_asks"] = (frames.frame_asks_again if platform.get("frame") else asks_again)(driver)
     stay_within(driver, allowed)
     page["screenshots"]["after"] = shot(driver)
+    page["after"].update(stored=stored(driver), typed=type_word(driver))
+    wait_quiet(driver)
     stay_within(driver, allowed)
     link = ask_page(driver, "next-link", prefixes=list(tracker_prefixes(url, notice_data)))["url"]
     page["next"] = {"url": link}
@@ -231,4 +239,4 @@ def check_gpc(browser, url: str, allowed=None) -> dict:
     stay_within(driver, allowed)
     record = ask_page(driver, "read")
     stay_within(driver, allowed)
-    return {"facts": facts, "record": record}
+    return {"facts": facts, "record": record, "stored": stored(driver)}

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from extension.clauses.beyond_cookies import with_beyond_cookies
 from extension.clauses.disclosure import clause_1_3_1
 from extension.clauses.equal_access import clause_equal_access
 from extension.clauses.notice import clause_1_3_2
@@ -39,7 +40,8 @@ def evaluate(page: dict, notice_data: dict) -> list:
     ]
     if page.get("gpc") is not None:
         findings.append(replace(clause_gpc(url, page["gpc"], notice_data), variant=GPC_VARIANT))
-    return unseen_notice(findings, page)
+    # Storage, fingerprints, session replay, typed text and beacons count too (issue 22).
+    return unseen_notice(with_beyond_cookies(findings, page, notice_data), page)
 
 
 def unseen_notice(findings: list, page: dict) -> list:

@@ -1,0 +1,1 @@
+"""Tracking beyond cookies (issue 22): Web Storage, IndexedDB, fingerprinting, session replay, typed text, beacons."""
