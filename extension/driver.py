@@ -166,8 +166,7 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     selectors = tuple(platform["selectors"]) if platform else ()
     if platform:
         facts = wait_notice(driver, platform=selectors)
-        if platform.get("frame"):
-            facts = frames.frame_notice(driver, platform, facts)
+        facts = frames.with_frame_notice(driver, platform, facts)
     if not (facts or {}).get("notice"):
         # What the tool can neither see nor operate (a closed shadow root, a frame no rule knows): `unknown`.
         facts = {**(facts or {}), "opaque": frames.opaque_regions(driver)}
@@ -183,6 +182,8 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
     mark = ask_page(driver, "last")["now"]
     page["keyboard"] = keyboard_reach(driver, facts)
+    if platform and frames.notice_in_frame(facts):
+        page["keyboard"] = frames.keyboard_in_frame(driver, platform, facts, page["keyboard"])
     if platform and platform.get("frame"):
         page["opt_out"] = frames.frame_opt_out(driver, platform)
     else:
@@ -190,8 +191,6 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     if platform and not page["opt_out"]["clicked"]:
         page["opt_out"] = {**opt_out(driver, selectors), "platform_failed": page["opt_out"]}  # our heuristics
     page["keyboard"] = reached_by_keyboard(page["keyboard"], page["opt_out"])
-    if platform and platform.get("frame"):
-        page["keyboard"] = frames.reached_frame_by_keyboard(page["keyboard"])
     wait_quiet(driver)
     stay_within(driver, allowed)
     visit(driver, url, allowed)
