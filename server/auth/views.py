@@ -82,7 +82,8 @@ def logout():
     sign_out()
     found = directory()
     if via_directory and found is not None:
-        provider_url = found.end_session_url(current_app.config["PUBLIC_URL"].rstrip("/") + url_for("console_auth.login"))
+        back = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("console_auth.login")
+        provider_url = found.end_session_url(back)
         if provider_url:
             return render_template("console/signed_out.html", provider_url=provider_url)
     return redirect(url_for("console_auth.login"), code=303)

@@ -49,7 +49,8 @@ ADMINS_GROUP = "00000000-aaaa-4000-8000-000000000001"
 DESK_GROUP = "waiver-desk"
 ISO_GROUP = "isos"
 PEOPLE = (
-    User(sub="sub-alice-1", claims={"email": "alice.admin@mass.gov", "name": "Alice Admin", "groups": [ADMINS_GROUP, ISO_GROUP]}),
+    User(sub="sub-alice-1", claims={"email": "alice.admin@mass.gov", "name": "Alice Admin",
+                                    "groups": [ADMINS_GROUP, ISO_GROUP]}),
     User(sub="sub-rita-2", claims={"email": "rita.desk@mass.gov", "name": "Rita Desk", "groups": [DESK_GROUP, "x"]}),
     User(sub="sub-nobody-3", claims={"email": "no.body@mass.gov", "name": "No Body", "groups": ["unmapped"]}),
 )
