@@ -28,14 +28,24 @@ def tracker_activity(record: dict, page_url: str, notice_data: dict) -> dict:
     return {"requests": requests[:20], "cookies": list(unique.values())}
 
 
-def same_control(click: dict, control: dict) -> bool:
-    """Whether a recorded click (the bridge's id and text) hit this measured control."""
-    if click.get("id") and click["id"] == control.get("id"):
-        return True
-    clicked = " ".join((click.get("name") or "").split()).lower()
-    measured = " ".join((control.get("name") or "").split()).lower()
-    return bool(clicked and measured) and (clicked == measured or (click.get("tag") == control.get("tag") and (
-        clicked in measured or measured in clicked)))
+def plain(name: str | None) -> str:
+    """A name with its spaces folded and in lower case, for comparing what two worlds read."""
+    return " ".join((name or "").split()).lower()
+
+
+def clicked_control(click: dict, controls: list) -> dict | None:
+    """The measured control a recorded click (the bridge's id, tag and text) hit: same id, same name, else a
+    control of the same tag whose name holds the click's text or is held in it."""
+    clicked = plain(click.get("name"))
+    tests = (lambda c: bool(click.get("id")) and click["id"] == c.get("id"),
+             lambda c: bool(clicked) and clicked == plain(c.get("name")),
+             lambda c: bool(clicked and plain(c.get("name"))) and click.get("tag") == c.get("tag") and (
+                 clicked in plain(c.get("name")) or plain(c.get("name")) in clicked))
+    for test in tests:
+        found = next((c for c in controls if test(c)), None)
+        if found:
+            return found
+    return None
 
 
 def opt_out_candidates(controls: list) -> list:
@@ -56,7 +66,7 @@ def used_control(controls: list, opt_out: dict | None) -> tuple:
     """
     clicks = (opt_out or {}).get("clicks") or []
     if clicks:
-        clicked = next((c for c in controls if same_control(clicks[0], c)), None)
+        clicked = clicked_control(clicks[0], controls)
         if clicked and clicked.get("visible", True):
             return clicked, "the control the platform's reject path clicked"
     candidates = opt_out_candidates(controls)
