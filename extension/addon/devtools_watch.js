@@ -172,7 +172,8 @@ async function onPaused(tabId, paused) {
     if (stepped) {
       steppedWrites.delete(tabId);
       const keys = top ? changedKeys(stepped.before, await storageNow(tabId, top.callFrameId)) : [];
-      for (const written of keys) {
+      // A write of the value already there changes nothing visible: recorded all the same, without a key.
+      for (const written of keys.length ? keys : [{ area: "Web Storage", key: null, valueChars: 0 }]) {
         store("storage-write", { ...written, origin: stepped.origin, writer: stepped.writer, stack: stepped.stack });
       }
     }
