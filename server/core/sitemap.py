@@ -67,6 +67,9 @@ def parse(xml, url):
     from defusedxml.ElementTree import ParseError
     from defusedxml.ElementTree import fromstring
 
+    if xml.lstrip()[:14].lower().startswith((b"<!doctype html", b"<html")):
+        # A site's "not found" page served with 200: say so rather than blame its DOCTYPE.
+        raise SitemapError(f"sitemap {_shown(url)}: an HTML page, not a sitemap")
     try:
         root = fromstring(xml, forbid_dtd=True)
     except ParseError as error:

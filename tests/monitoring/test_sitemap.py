@@ -63,7 +63,8 @@ def test_a_missing_child_sitemap_is_a_note_and_the_others_still_count():
 
 @pytest.mark.parametrize(("body", "says"), [
     (b"<urlset><url><loc>https://www.sample.mass.gov/a", "not well-formed XML"),
-    (b"<html><body>Not found</body></html>", "its root element is <html>, not <urlset> or <sitemapindex>"),
+    (b"<!DOCTYPE html>\n<html><body>Not found</body></html>", "an HTML page, not a sitemap"),
+    (b"<rss><channel></channel></rss>", "its root element is <rss>, not <urlset> or <sitemapindex>"),
     (b'<!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><urlset>&b;</urlset>', "declares a DTD or entities"),
     (gzip.compress(b"<urlset>" + b" " * 3000 + b"</urlset>"), "larger than 2000 bytes once decompressed"),
     (b"<urlset>" + b" " * 3000 + b"</urlset>", "larger than 2000 bytes"),
