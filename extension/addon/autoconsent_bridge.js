@@ -46,19 +46,31 @@
     return (label || el.textContent || el.value || "").replace(/\s+/g, " ").trim().slice(0, 100);
   }
 
-  document.addEventListener(
-    "click",
-    (event) => {
-      if (!recordClicks) {
-        return;
+  function onClick(event) {
+    if (!recordClicks) {
+      return;
+    }
+    const el = event.composedPath()[0];
+    if (el && el.nodeType === Node.ELEMENT_NODE) {
+      state.clicks.push({ name: controlName(el), tag: el.tagName.toLowerCase(), id: el.id || null });
+    }
+  }
+
+  document.addEventListener("click", onClick, true);
+
+  /** Clicks autoconsent makes inside a same-origin frame it reaches into (TrustArc's written frame) stay there. */
+  function listenInFrames() {
+    for (const frame of document.querySelectorAll("iframe, frame")) {
+      try {
+        if (frame.contentDocument) {
+          frame.contentDocument.removeEventListener("click", onClick, true);
+          frame.contentDocument.addEventListener("click", onClick, true);
+        }
+      } catch (e) {
+        // another origin's frame: its own bridge records its clicks
       }
-      const el = event.composedPath()[0];
-      if (el && el.nodeType === Node.ELEMENT_NODE) {
-        state.clicks.push({ name: controlName(el), tag: el.tagName.toLowerCase(), id: el.id || null });
-      }
-    },
-    true,
-  );
+    }
+  }
 
   /** autoconsent's messages to its host (see its lib/messages.ts). */
   function receive(message) {
@@ -97,6 +109,7 @@
   /** The platform's opt-out path, then autoconsent's own self-test of the stored choice. */
   async function optOut() {
     recordClicks = true;
+    listenInFrames();
     try {
       await window.autoconsentReceiveMessage({ type: "optOut" });
     } finally {

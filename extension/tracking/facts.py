@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from extension.cookies import host_of
 from extension.cookies import site_of
+from extension.trackers import PLATFORM_KEY
 from extension.trackers import page_origins
+from extension.trackers import platform_request
 from extension.trackers import tracker_of_request
 from extension.tracking.vendors import recorder_of
 
@@ -26,6 +28,12 @@ def party_of(url: str | None, page_url: str, notice_data: dict) -> dict:
     if not url:
         return {"url": None, "party": "unknown", "tracker": None}
     tracker = tracker_of_request(url, page_url, notice_data)
+    if url.startswith("chrome-extension:"):
+        # consent-qa's own add-on acting for the visitor (autoconsent taking the reject path): the visitor's act.
+        return {"url": url, "party": "consent-qa", "tracker": None}
+    if platform_request(url, notice_data.get(PLATFORM_KEY)):
+        # The page's consent platform storing its choice is the opt-out mechanism, not tracking (issue 21).
+        return {"url": url, "party": "consent-platform", "tracker": None}
     own = {site_of(host_of(origin)) for origin in page_origins(page_url, notice_data)}
     party = "first-party" if site_of(host_of(url)) in own else "third-party"
     return {"url": url, "party": party, "tracker": tracker}
