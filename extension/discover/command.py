@@ -62,7 +62,8 @@ def run_discover(args) -> int:
     finally:
         browser.quit()
     text = draft_toml(visits, commonwealth, privacy_link([], links or []))
-    text += "\n".join(listing(visits) + [""])[1:] if listing(visits) else ""
+    seen = listing(visits)  # storage keys, embeds and fingerprinting (issue 22), as comments of the draft
+    text += "\n".join(seen) + "\n" if seen else ""
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -71,8 +72,8 @@ def run_discover(args) -> int:
     marked = text.count("FILL:")
     print(f"{sum(len(v['pages']) for v in visits)} page(s), {cookies} cookie(s), {outside} outside origin(s); "
           f"draft in {out} with {marked} line(s) marked FILL for a person")
-    for line in listing(visits)[3:]:
-        print(line.removeprefix("#   "))  # storage keys, embeds and fingerprinting seen (issue 22)
+    for note in seen[3:]:
+        print(note.removeprefix("#   "))
     return 0
 
 

@@ -9,12 +9,14 @@ from extension.channel import ask_page
 from extension.cookies import collect
 from extension.cookies import host_of
 from extension.cookies import site_of
+from extension.discover.beyond import seen_beyond_cookies
 from extension.driver import fresh_tab
 from extension.driver import visit
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
 from extension.navigation import allowed_for
 from extension.navigation import stay_within
+from extension.tracking.probe import stored
 
 LINKS_JS = "return Array.from(document.querySelectorAll('a[href]'), (a) => a.href);"
 SKIPPED = (".pdf", ".zip", ".doc", ".docx", ".xls", ".xlsx")
@@ -53,6 +55,7 @@ def explore(browser, start: str, crawl: int) -> dict:
         queue += [link for link in same_origin_links(driver, url) if link not in pages and link not in queue]
     stay_within(driver, allowed)
     record = ask_page(driver, "read")
+    kept = stored(driver)  # what the browser holds for the last page's frames, keys written any way
     stay_within(driver, allowed)
     own = site_of(host_of(start))
     third = {}
@@ -62,4 +65,5 @@ def explore(browser, start: str, crawl: int) -> dict:
             third.setdefault(f"{parts.scheme}://{parts.netloc}/", []).append(event["url"])
     cookies = [fact.to_dict() for fact in collect({"visit": record})]
     return {"start": start, "pages": pages, "cookies": cookies,
-            "third_party_requests": {prefix: sorted(set(urls))[:20] for prefix, urls in sorted(third.items())}}
+            "third_party_requests": {prefix: sorted(set(urls))[:20] for prefix, urls in sorted(third.items())},
+            "beyond_cookies": seen_beyond_cookies(record, kept, start)}
