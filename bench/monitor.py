@@ -1,22 +1,24 @@
-"""Monitoring end to end: N synthetic agency sites on loopback, checked and stored like the worker does.
+"""Monitoring end to end through a real Selenium Grid 4: N synthetic agency sites on loopback, checked and stored
+like the worker does, with one Grid node and with two.
 
-Run: .venv/bin/python bench/monitor.py [--agencies 6] [--pages 4] [--gpc]
+Run: .venv/bin/python bench/monitor.py [--agencies 6] [--pages 4] [--sessions 1,2] [--local 1,2,4] [--gpc]
 Serves the real service (werkzeug, in a thread) with N agency files whose sites live under /bx/AGENCY/N/:
 each site loads the real banner and a declared tracker; every third agency's pages set a three-year cookie
 (2.2 fails) and one page of every fourth has no banner at all (1.3.2 and others fail). Each configuration
 starts a manual run of every agency (`monitor run`'s code: lease, check in Chromium, record findings,
-screenshots and regressions in a SQLite console database) and prints pages per minute, browser starts included:
-- 1 and 2 workers on local Chromium;
-- 2 workers on two local `chromedriver --port` endpoints standing in for Selenium Grid nodes (--remote-url);
-and where the time goes: in the browser journey, in consent-qa's clause logic, and in ours (lease, notice,
-waivers, recording).
+screenshots and regressions in the console database, PostgreSQL by default as workers on many machines share
+it) and prints pages per minute, browser starts included:
+- through a Selenium Grid (tests/selenium_grid.py: the pinned jar, nodes on Debian's Chromium) of one node and of
+  two nodes, each node with --sessions browser slots, as many worker threads as the Grid has slots;
+- optionally on local Chromium (--local worker counts);
+then reads the dashboard's matrix (/console/api/agencies, a staff token) to show every agency's run is stored
+and shown, and where the time went: in the browser journey, in consent-qa's clause logic, and in ours.
+Goals (issue 23): 2 nodes >= 1.7 x 1 node, and >= 60 pages/min with results stored.
 """
 
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,10 +31,12 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
 
 import extension.runner  # noqa: E402
-from extension.chromium import CHROMEDRIVER  # noqa: E402
+from databases import PostgresCluster  # noqa: E402
+from databases import staff_bearer  # noqa: E402
+from selenium_grid import SeleniumGrid  # noqa: E402
 from monitoring import engine  # noqa: E402
 from monitoring.check import Checker  # noqa: E402
 from monitoring.now import run_now  # noqa: E402
@@ -109,15 +113,14 @@ def site_blueprint(agencies):
     return bp
 
 
-def serve(folder, agencies, pages):
-    """The real service with the bench agencies and their sites, in a thread; (server, base URL, database URL)."""
+def serve(folder, agencies, pages, database):
+    """The real service with the bench agencies and their sites on this console database, in a thread."""
     server = make_server("127.0.0.1", 0, None, threaded=True, request_handler=Quiet)
     base = f"http://127.0.0.1:{server.server_port}"
     (folder / "agencies").mkdir()
     for agency_id in agencies:
         paths = ", ".join(f'"/bx/{agency_id}/{n}/"' for n in range(1, pages + 1))
         (folder / "agencies" / f"{agency_id}.toml").write_text(AGENCY.format(id=agency_id, origin=base, pages=paths))
-    database = f"sqlite:///{folder / 'console.sqlite3'}"
     upgrade_url(database)
     app = create_app({"AGENCIES_DIR": str(folder / "agencies"), "SECRET_KEYS": KEYS, "DEMO": False,
                       "DATABASE_URL": database, "PUBLIC_URL": base})
@@ -177,32 +180,24 @@ class NoBar:
         pass
 
 
-def free_port():
-    """A free TCP port on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def dashboard_rows(app, bearer):
+    """The dashboard's matrix as a staff member's client reads it: {agency: (latest run id, verdicts)}, and ms."""
+    client = app.test_client()
+    started = time.perf_counter()
+    response = client.get("/console/api/agencies", headers={"Authorization": bearer})
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"/console/api/agencies: {response.status_code} {response.get_data(as_text=True)[:300]}")
+    rows = {row["id"]: ((row["latest_run"] or {}).get("id"), row["verdicts"]) for row in response.get_json()["agencies"]}
+    return rows, round(elapsed, 1)
 
 
-def chromedriver_endpoints(count):
-    """`chromedriver --port` processes on loopback, as Grid nodes would be; (urls, processes)."""
-    urls, processes = [], []
-    for _ in range(count):
-        port = free_port()
-        home = tempfile.mkdtemp(prefix="bench-node-")
-        processes.append(subprocess.Popen([CHROMEDRIVER, f"--port={port}", "--allowed-ips=127.0.0.1"],
-                                          env={**os.environ, "HOME": home, "TMPDIR": home},
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        urls.append(f"http://127.0.0.1:{port}")
-    time.sleep(1.0)
-    return urls, processes
-
-
-def measure(app, settings, agencies, *, workers, remote_urls=(), gpc):
-    """One configuration: a manual run of every agency; pages per minute and where the time went."""
+def measure(app, settings, agencies, *, workers, remote_urls=(), gpc, nodes=0, sessions=0, bearer):
+    """One configuration: a manual run of every agency; pages per minute, where the time went, and the dashboard."""
     timed_evaluate = Timed(extension.runner.judge)
     extension.runner.judge = timed_evaluate
     checker = TimedChecker(remote_urls, gpc=gpc)
+    before, _ms = dashboard_rows(app, bearer)
     started = time.perf_counter()
     try:
         summary = run_now(app, settings, checker, agencies, workers=workers, progress=NoBar)
@@ -210,52 +205,96 @@ def measure(app, settings, agencies, *, workers, remote_urls=(), gpc):
         checker.close()
         extension.runner.judge = timed_evaluate.function
     elapsed = time.perf_counter() - started
+    after, matrix_ms = dashboard_rows(app, bearer)
     pages = sum(len(agency.monitoring.pages) for agency in agencies)
     busy = elapsed * workers  # thread-seconds available
     browser = checker.seconds - timed_evaluate.seconds
-    return {"workers": workers, "endpoints": list(remote_urls) or ["local"], "gpc": gpc, "pages": pages,
-            "seconds": round(elapsed, 1), "pages_per_minute": round(60 * pages / elapsed, 1),
+    # Stored and shown: the matrix names a new run, with verdicts, for every agency.
+    shown = sum(1 for agency in agencies if after[agency.id][0] not in (None, before[agency.id][0])
+                and after[agency.id][1])
+    where = f"Grid, {nodes} node(s) × {sessions} session(s)" if nodes else "local Chromium"
+    return {"configuration": where, "nodes": nodes, "sessions_per_node": sessions, "workers": workers, "gpc": gpc,
+            "pages": pages, "seconds": round(elapsed, 1), "pages_per_minute": round(60 * pages / elapsed, 1),
             "share_browser": round(browser / busy, 3), "share_clause_logic": round(timed_evaluate.seconds / busy, 3),
             "share_ours": round((busy - checker.seconds) / busy, 3),
-            "failing_clauses": summary["failures"], "pages_not_checked": summary["errors"]}
+            "failing_clauses": summary["failures"], "pages_not_checked": summary["errors"],
+            "agencies_shown_on_dashboard": shown, "matrix_ms": matrix_ms, "load_after": os.getloadavg()[0]}
+
+
+def on_grid(app, settings, agencies, *, nodes, sessions, gpc, bearer):
+    """A fresh Grid of this shape, every slot given a browser (two per worker with the GPC visit), then stopped."""
+    grid = SeleniumGrid(nodes=nodes, max_sessions=sessions).start()
+    try:
+        workers = max(1, nodes * sessions // (2 if gpc else 1))
+        result = measure(app, settings, agencies, workers=workers, remote_urls=[grid.url], gpc=gpc, nodes=nodes,
+                         sessions=sessions, bearer=bearer)
+        result["sessions_by_node"] = list(grid.sessions_by_node().values())
+        return result
+    finally:
+        grid.stop()
+
+
+def report(results, agencies):
+    """The Markdown table and the goals, for bench/RESULTS.md."""
+    print(f"\nload average at the end (1, 5, 15 min): {os.getloadavg()} on {os.cpu_count()} CPUs\n")
+    print("| configuration | workers | pages | seconds | pages/min | stored and shown | browser | clause logic | ours |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        print(f"| {r['configuration']}{', GPC' if r['gpc'] else ''} | {r['workers']} | {r['pages']} | {r['seconds']} | "
+              f"{r['pages_per_minute']} | {r['agencies_shown_on_dashboard']}/{len(agencies)} agencies | "
+              f"{r['share_browser']:.0%} | {r['share_clause_logic']:.0%} | {r['share_ours']:.0%} |")
+    grid = {(r["nodes"], r["sessions_per_node"]): r for r in results if r["nodes"]}
+    for (nodes, sessions), two in sorted(grid.items()):
+        one = grid.get((1, sessions))
+        if nodes == 2 and one:
+            ratio = two["pages_per_minute"] / one["pages_per_minute"]
+            print(f"2 nodes / 1 node at {sessions} session(s) per node: {ratio:.2f}x "
+                  f"(goal >= 1.7x: {'met' if ratio >= 1.7 else 'NOT met'})")
+    stored = [r for r in results if r["nodes"] and r["agencies_shown_on_dashboard"] == len(agencies)
+              and not r["pages_not_checked"]]
+    best = max((r["pages_per_minute"] for r in stored), default=0)
+    print(f"best through the Grid with every result stored and shown: {best} pages/min "
+          f"(goal >= 60: {'met' if best >= 60 else 'NOT met'})")
 
 
 def main():
     """Measure every configuration and print JSON and a Markdown table for bench/RESULTS.md."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=6)
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--gpc", action="store_true", help="also the Global Privacy Control visit (two browsers)")
-    parser.add_argument("--workers", default="1,2,4", help="worker counts to measure (comma-separated)")
+    parser.add_argument("--sessions", default="1,2", help="browser slots per Grid node to measure (comma-separated)")
+    parser.add_argument("--local", default="", help="also local Chromium with these worker counts, e.g. 1,2,4")
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    counts = [int(n) for n in args.workers.split(",")]
     agencies_ids = [f"bench{n}" for n in range(1, args.agencies + 1)]
-    with tempfile.TemporaryDirectory(prefix="bench-monitor-") as folder:
-        os.environ["CONSENT_SCREENSHOT_DIR"] = str(Path(folder) / "shots")
-        server, app = serve(Path(folder), agencies_ids, args.pages)
-        settings = settings_for(app)
-        agencies = engine.monitored(app)
-        results = [measure(app, settings, agencies, workers=n, gpc=args.gpc) for n in counts]
-        urls, nodes = chromedriver_endpoints(2)
-        try:
-            # Scaling with endpoints: the same workers per endpoint on one node, then on two.
-            for per_node in counts:
-                results.append(measure(app, settings, agencies, workers=per_node, remote_urls=urls[:1], gpc=args.gpc))
-                results.append(measure(app, settings, agencies, workers=2 * per_node, remote_urls=urls, gpc=args.gpc))
-        finally:
-            for node in nodes:
-                node.terminate()
-                node.wait(timeout=10)
-        server.shutdown()
-    print(json.dumps(results, indent=2))
-    print(f"\nload average while measuring (1, 5, 15 min): {os.getloadavg()} on {os.cpu_count()} CPUs\n")
-    print("| configuration | pages | seconds | pages/min | browser | clause logic | ours |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for r in results:
-        where = "local Chromium" if r["endpoints"] == ["local"] else f"{len(r['endpoints'])} chromedriver endpoint(s)"
-        print(f"| {r['workers']} worker(s), {where}{', GPC' if r['gpc'] else ''} | {r['pages']} | {r['seconds']} | "
-              f"{r['pages_per_minute']} | {r['share_browser']:.0%} | {r['share_clause_logic']:.0%} | "
-              f"{r['share_ours']:.0%} |")
+    cluster = PostgresCluster().start() if args.database == "postgresql" else None
+    results = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-monitor-") as folder:
+            os.environ["CONSENT_SCREENSHOT_DIR"] = str(Path(folder) / "shots")
+            database = cluster.create_database("bench_monitor") if cluster else f"sqlite:///{folder}/console.sqlite3"
+            server, app = serve(Path(folder), agencies_ids, args.pages, database)
+            settings = settings_for(app)
+            agencies = engine.monitored(app)
+            bearer = staff_bearer(database, "auditor")
+            for workers in [int(n) for n in args.local.split(",") if n]:
+                results.append(measure(app, settings, agencies, workers=workers, gpc=args.gpc, bearer=bearer))
+                print(json.dumps(results[-1]), flush=True)
+            for sessions in [int(n) for n in args.sessions.split(",") if n]:
+                for nodes in (1, 2):
+                    results.append(on_grid(app, settings, agencies, nodes=nodes, sessions=sessions, gpc=args.gpc,
+                                           bearer=bearer))
+                    print(json.dumps(results[-1]), flush=True)
+            server.shutdown()
+            app.extensions["database"].kw["bind"].dispose()
+    finally:
+        if cluster:
+            cluster.stop()
+    report(results, agencies_ids)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
