@@ -78,6 +78,8 @@ function mapsPage (url) {
  * @returns {URL | null}
  */
 function webUrl (value) {
+  // An attribute left out is no address (new URL would read "undefined" as a relative path).
+  if (!value) return null
   try {
     const url = new URL(value, location)
     return /^https?:$/.test(url.protocol) ? url : null
