@@ -236,7 +236,8 @@ globalThis.consentQaFacts = (rules) => {
 
   /**
    * The opt-out control a visitor would use: the contract's hook in the notice, then anywhere, then a
-   * control named like one (rules.names.opt_out) in the notice, then anywhere; a shown one first.
+   * control named like one (rules.names.opt_out) in the notice, then anywhere; the largest shown one first
+   * (a "Deny" button before a small "Opt-out preferences" link: clause 1.3.3 judges the one used).
    */
   function optOutControl(platform) {
     const found = findNotice(platform);
@@ -251,7 +252,8 @@ globalThis.consentQaFacts = (rules) => {
       [named(all), "page", "accessible name"],
     ];
     for (const [els, where, by] of tries) {
-      const el = els.find(isVisible) || els[0];
+      const area = (c) => rectOf(c).width * rectOf(c).height;
+      const el = els.filter(isVisible).sort((a, b) => area(b) - area(a))[0] || els[0];
       if (el) {
         return { el, info: { where, by, name: accessibleName(el).slice(0, 100), shown: isVisible(el) } };
       }

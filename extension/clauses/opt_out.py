@@ -60,15 +60,17 @@ def opt_out_candidates(controls: list) -> list:
 def used_control(controls: list, opt_out: dict | None) -> tuple:
     """The control the visitor's reject path used, and how it was known.
 
-    The one the platform's reject path clicked first (autoconsent's record), when it was shown on the first
-    layer; else, as where a platform declines through its API, the shown control that does the same: the
+    The one the platform's reject path (autoconsent's record) or the driver clicked first, when it was shown on
+    the first layer; else, as where a platform declines through its API, the shown control that does the same: the
     contract's hook, then an opt-out name, the most prominent such control first.
     """
     clicks = (opt_out or {}).get("clicks") or []
+    if not clicks and (opt_out or {}).get("name"):
+        clicks = [{"name": opt_out["name"]}]  # the driver's own click (no platform, or its path failed)
     if clicks:
         clicked = clicked_control(clicks[0], controls)
         if clicked and clicked.get("visible", True):
-            return clicked, "the control the platform's reject path clicked"
+            return clicked, "the control the reject path clicked"
     candidates = opt_out_candidates(controls)
     if candidates:
         return candidates[0], "by name" if candidates[0].get("action") != "opt-out" else "by data-consent-action"

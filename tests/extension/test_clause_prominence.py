@@ -99,3 +99,10 @@ def test_tab_must_reach_the_judged_control():
     assert verdict(clause_1_3_3(URL, journey(before={"facts": page_facts}, keyboard=reached), NOTICE)) == "pass"
     failed = clause_1_3_3(URL, journey(before={"facts": page_facts}, keyboard=missed), NOTICE)
     assert verdict(failed) == "fail" and "Tab key" in failed.reason
+
+
+def test_without_a_platform_the_control_the_driver_clicked_is_judged():
+    small = button("Opt out", width=60, height=21, size=12)
+    page_facts = facts(controls=[button("Accept"), button("Reject all"), small])
+    control, _ = choice_controls(page_facts, {"found": True, "clicked": True, "name": "Opt out", "by": "name"})
+    assert control is small
