@@ -134,4 +134,5 @@ bench: $(STAMP) browser postgres grid
 	$(PY) bench/equal_access.py
 	$(PY) bench/qa_speed.py
 	$(PY) bench/monitor.py
+	$(PY) bench/whole_sites.py
 	$(PY) bench/chaos.py --seconds 30
