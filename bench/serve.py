@@ -78,7 +78,8 @@ def worker_rss_mib(master_pid):
             text = status.read_text()
         except OSError:
             continue
-        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+        # Workers only: not the master's visitor-count snapshot process (python -m server.commands.snapshots).
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M) and re.search(r"^Name:\s+gunicorn", text, re.M):
             match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
             if match:
                 sizes.append(int(match.group(1)) / 1024)

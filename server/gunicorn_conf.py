@@ -8,6 +8,7 @@ files cap equal-access at workers - 1 (server/capacity.py). The checkout's gunic
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -53,6 +54,7 @@ METRICS_FOLDER_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 _metrics_listener = None
 _snapshots = None
 _metrics_folder_made = None
+SNAPSHOT_STOP_SECONDS = 15
 
 
 def on_starting(server):
@@ -81,15 +83,14 @@ def on_starting(server):
 def when_ready(server):
     """Master, listening: the metrics listener (CONSENT_METRICS_BIND) and the visitor-count snapshots start."""
     global _metrics_listener, _snapshots
-    from server.metrics import exposition
-
     wanted = settings.metrics(os.environ)
     if wanted.bind:
+        from server.metrics import exposition
         from server.metrics.listener import serve
 
         _metrics_listener = serve(wanted.bind, exposition.collecting_registry())
         server.log.info("metrics: /metrics on %s without a token", wanted.bind)
-    _snapshots = _start_snapshots(wanted.snapshot_seconds, exposition)
+    _snapshots = _start_snapshots(server)
 
 
 def child_exit(server, worker):
@@ -113,25 +114,26 @@ def _prepare_metrics_folder():
         stale.unlink()
 
 
-def _start_snapshots(seconds, exposition):
-    """Per-agency counts into the console database every `seconds`, when the service has one (else None)."""
+def _start_snapshots(server):
+    """The visitor-count snapshots' process, when the service has a console database (else None)."""
     from server import config
     from server.staff import switch
 
     if not switch.console_wanted(config.from_environment()):
         return None
-    import uuid
-
-    from server.commands.context import console_app
-    from server.dashboard.visitor_counts import Snapshots
-
-    return Snapshots(console_app(), exposition.agency_totals, seconds, str(uuid.uuid4())).start()
+    server.log.info("metrics: visitor counts stored every %s s", settings.metrics(os.environ).snapshot_seconds)
+    return subprocess.Popen([sys.executable, "-m", "server.commands.snapshots"], env=os.environ.copy())
 
 
 def on_exit(server):
     """Master, at shutdown: the last visitor counts are stored; the slot and metrics folders go with the instance."""
     if _snapshots is not None:
-        _snapshots.stop()
+        # It takes its last snapshot on SIGTERM: nothing counted since the previous one is lost.
+        _snapshots.terminate()
+        try:
+            _snapshots.wait(timeout=SNAPSHOT_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            _snapshots.kill()
     if _metrics_listener is not None:
         _metrics_listener.shutdown()
     if _metrics_folder_made:

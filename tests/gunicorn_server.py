@@ -82,7 +82,8 @@ class Gunicorn:
         return {int(pid) for pid in re.findall(r"\[(\d+)\] \[INFO\] server: serving", self.log())}
 
     def worker_pids(self):
-        return children(self.process.pid)
+        # Not the master's other children: the visitor-count snapshots run as `python -m server.commands.snapshots`.
+        return {pid for pid in children(self.process.pid) if _is_gunicorn(pid)}
 
     def wait_ready(self, timeout=START_TIMEOUT):
         """Until every worker has loaded the app and /healthz answers."""

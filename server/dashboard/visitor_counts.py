@@ -1,13 +1,12 @@
 """Visitor counts past restarts: snapshots of the service's per-agency counters, and their increase per day.
 
-gunicorn's master takes a snapshot every CONSENT_METRICS_SNAPSHOT_SECONDS and once at shutdown
-(server/gunicorn_conf.py), writing only the agencies whose counts moved. A master counts from zero, so its
+A process beside gunicorn's workers (server/commands/snapshots.py, started by the master) takes a snapshot
+every CONSENT_METRICS_SNAPSHOT_SECONDS and once at shutdown, writing only the agencies whose counts moved. A master counts from zero, so its
 rows are one series; a day's count is the sum, over series, of the increases between consecutive rows (a
 series' first row is its increase from zero), credited to the Commonwealth day the later row was taken on.
 """
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
@@ -72,36 +71,18 @@ def daily(db, agency_id, days, today):
 
 
 class Snapshots:
-    """The master's snapshot thread: every `seconds`, the summed counters into the console database."""
+    """Snapshots of one master's series: the summed counters into the console database, each time it is asked."""
 
-    def __init__(self, app, totals, seconds, series):
+    def __init__(self, app, totals, series):
         self.app = app
         self.totals = totals  # a function: the cumulative per-agency counts now
-        self.seconds = seconds
         self.series = series
         self.stored = {}
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="visitor-count-snapshots", daemon=True)
-        self.lock = threading.Lock()
-
-    def start(self):
-        self.thread.start()
-        return self
 
     def take(self):
         """One snapshot now; a database that cannot be reached is one line in the log, and the next one retries."""
-        with self.lock:
-            try:
-                with session_for(self.app) as db:
-                    self.stored = store(db, self.series, self.totals(), self.stored)
-            except Exception as error:  # noqa: BLE001 - the service runs on; the counts are kept for the next try
-                log.warning("visitor counts not stored: %s", str(error).splitlines()[0][:200])
-
-    def stop(self):
-        """The last snapshot, at shutdown: nothing counted since the previous one is lost."""
-        self.stopping.set()
-        self.take()
-
-    def _loop(self):
-        while not self.stopping.wait(self.seconds):
-            self.take()
+        try:
+            with session_for(self.app) as db:
+                self.stored = store(db, self.series, self.totals(), self.stored)
+        except Exception as error:  # noqa: BLE001 - the service runs on; the counts are kept for the next try
+            log.warning("visitor counts not stored: %s", str(error).splitlines()[0][:200])

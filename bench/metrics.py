@@ -1,0 +1,123 @@
+"""What counting for /metrics costs the public endpoints: throughput with and without it, in one run.
+
+Run: .venv/bin/python bench/metrics.py [--seconds 4] [--rounds 3] [--connections 32] [--workers 3]
+Two gunicorn instances with the same settings side by side: the service as shipped (counting in its workers'
+shared folder, a scraper reading /metrics every second on CONSENT_METRICS_BIND while it is measured) and the same
+app with its counting layer peeled off (bench/uncounted_app.py). Each endpoint's counted run sits between two
+uncounted runs with the same method and headers; the ratio is counted / mean(uncounted), medians over rounds.
+Target (issue 23): every ratio ≥ 0.95.
+"""
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+from chaos import free_port
+from serve import BROWSER_CODINGS
+from serve import ensure_wrk
+from serve import run_wrk
+from serve import start_gunicorn
+
+TARGET = 0.95
+
+
+class Scraper:
+    """Prometheus' part, harder than Prometheus (every second, not every 15): reads /metrics while it runs."""
+
+    def __init__(self, url):
+        self.url = url
+        self.stopping = threading.Event()
+        self.scrapes = 0
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self.stopping.wait(1.0):
+            with urllib.request.urlopen(self.url, timeout=5) as response:
+                response.read()
+            self.scrapes += 1
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.thread.join()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args(argv)
+    ensure_wrk()
+    counted_port, uncounted_port, metrics_port = free_port(), free_port(), free_port()
+    counted = start_gunicorn("wsgi:app", counted_port, args.workers, "sync",
+                             {"CONSENT_METRICS_BIND": f"127.0.0.1:{metrics_port}"})
+    uncounted = start_gunicorn("uncounted_app:app", uncounted_port, args.workers, "sync")
+    try:
+        bases = {True: f"http://127.0.0.1:{counted_port}", False: f"http://127.0.0.1:{uncounted_port}"}
+        tokens = {}
+        for with_metrics, base in bases.items():
+            request = urllib.request.Request(f"{base}/v1/demo/opt-out", method="POST")
+            tokens[with_metrics] = json.load(urllib.request.urlopen(request))["token"]
+        cases = [
+            ("GET banner.js (200)", "/v1/demo/banner.js", lambda _: {"headers": {"Accept-Encoding": BROWSER_CODINGS}}),
+            ("POST opt-out", "/v1/demo/opt-out", lambda _: {"method": "POST"}),
+            ("GET status (token)", "/v1/demo/status", lambda counted: {"headers": {"X-Consent-Token": tokens[counted]}}),
+            ("GET notice", "/v1/demo/notice", lambda _: {}),
+        ]
+        scraper = Scraper(f"http://127.0.0.1:{metrics_port}/metrics")
+        rows = {name: {"ratios": [], "counted": [], "uncounted": []} for name, _, _ in cases}
+        with scraper:
+            for _ in range(args.rounds):
+                for name, path, options in cases:
+                    before = run_wrk(bases[False] + path, args.seconds, args.connections, **options(False))
+                    result = run_wrk(bases[True] + path, args.seconds, args.connections, **options(True))
+                    after = run_wrk(bases[False] + path, args.seconds, args.connections, **options(False))
+                    rows[name]["counted"].append(result["rps"])
+                    rows[name]["uncounted"] += [before["rps"], after["rps"]]
+                    rows[name]["ratios"].append(result["rps"] / ((before["rps"] + after["rps"]) / 2))
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+            exposition = response.read().decode()
+        load = os.getloadavg()
+        print(f"\n{args.workers} sync workers, {args.connections} connections, {args.seconds} s per run, "
+              f"{args.rounds} rounds (medians), {os.cpu_count()} cores, load average at the end "
+              f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {scraper.scrapes} scrapes of /metrics meanwhile\n")
+        print("| endpoint | req/s without counting | req/s with counting | ratio | target ≥ 0.95 |")
+        print("| --- | ---: | ---: | ---: | --- |")
+        results = {}
+        for name, row in rows.items():
+            results[name] = {"uncounted_rps": statistics.median(row["uncounted"]),
+                             "counted_rps": statistics.median(row["counted"]),
+                             "ratio": statistics.median(row["ratios"]), "ratios": row["ratios"]}
+            result = results[name]
+            print(f"| {name} | {result['uncounted_rps']:.0f} | {result['counted_rps']:.0f} | {result['ratio']:.3f} | "
+                  f"{'met' if result['ratio'] >= TARGET else 'not met'} |")
+        opted = [line for line in exposition.splitlines() if line.startswith("consent_opt_outs_total")]
+        print(f"\nCounted meanwhile (from /metrics): {'; '.join(opted)}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+    finally:
+        for process in (counted, uncounted):
+            process.send_signal(signal.SIGTERM)
+        for process in (counted, uncounted):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
