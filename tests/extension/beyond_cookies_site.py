@@ -64,6 +64,8 @@ def _page(case: str, more: bool) -> str:
         tags = "".join(f'<script src="{src}"></script>\n' for src in (
             vendor, f"http://{REPLAY_HOST}:{port}/bc/hotjar.js", f"{_outside()}/bc/other/other.js"))
     title = "More about permits" if more else "Permits office"
+    frame = "" if case == "compliant" else (
+        f'<iframe src="{_outside()}/bc/vendor/map.html" title="Office map" width="300" height="120"></iframe>\n')
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 {tags}</head>
@@ -72,7 +74,7 @@ def _page(case: str, more: bool) -> str:
 <main><h1>{title}</h1>
 <p>The office issues permits to residents and businesses. Opening hours are nine to five.</p>
 <p><a href="/bc/{case}/more">Read more about permits</a> or <a href="/bc/privacy">read our privacy policy</a>.</p>
-<form action="/bc/privacy" method="get"><label>Search permits <input name="q" type="search"></label>
+{frame}<form action="/bc/privacy" method="get"><label>Search permits <input name="q" type="search"></label>
 <button type="submit">Search</button></form>
 </main>
 <footer><p>Office of Permits, Boston.</p></footer>
@@ -102,6 +104,12 @@ def page(case):
 def vendor_script():
     """The declared vendor's script (bc-metrics)."""
     return Response(ALL_JS.replace("__VENDOR__", f"{_outside()}/bc/vendor"), mimetype="text/javascript")
+
+
+@bp.get("/vendor/map.html")
+def vendor_map():
+    """An embedded map from the vendor (a frame of another site)."""
+    return Response("<!doctype html><title>Map</title><p>Map of the office.</p>", mimetype="text/html")
 
 
 @bp.get("/other/other.js")

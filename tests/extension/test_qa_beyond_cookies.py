@@ -17,7 +17,9 @@ from serving import AppServer
 from server import create_app
 
 from extension.clauses import evaluate
+from extension.discover.beyond import listing
 from extension.discover.ocd import lookup
+from extension.discover.visit import explore
 from extension.driver import check_page
 from extension.tracking.facts import beacon_facts
 from extension.tracking.facts import party_of
@@ -62,6 +64,7 @@ def audits(bc_server, browser_pool):
             page = check_page(browser, f"{bc_server}/bc/{case}/", notice, side)
             findings = evaluate(page, notice)
             found[case] = {"page": page, "by": {(f.clause, f.variant): f for f in findings}}
+        found["discover"] = explore(browser, f"{bc_server}/bc/leaky/", 0)
         yield found
     finally:
         browser_pool.give_back(gpc_browser)
@@ -160,3 +163,15 @@ def test_session_recorders_and_commonwealth_cookies_come_from_the_data_files():
                            ("_4c_", "Verint (ForeSee)"), ("SSESS0123abcd", "Drupal CMS")):
         entry = lookup(name, "www.mass.gov")
         assert entry["platform"] == platform and entry["source"].startswith("http")
+
+
+def test_discover_lists_storage_keys_embeds_and_fingerprinting(audits):
+    seen = audits["discover"]["beyond_cookies"]
+    assert {(s["area"], s["key"]) for s in seen["storage"]} >= {("localStorage", "_bc_uid"), ("localStorage", "_other_id"),
+                                                              ("sessionStorage", "_bc_visit")}
+    assert any(s["script"] and s["script"].endswith("/bc/other/other.js") for s in seen["storage"])
+    assert [e["host"] for e in seen["embeds"]] == ["localhost"]
+    assert {tuple(f["surfaces"]) for f in seen["fingerprinting"]} >= {("canvas",)}
+    lines = listing([audits["discover"]])
+    assert any(line.startswith("#   storage: localStorage _bc_uid on http://127.0.0.1:") for line in lines)
+    assert any(line.startswith("#   embed: a frame from localhost") for line in lines)
