@@ -1,5 +1,7 @@
 """Monitoring schedules as agency files write them: "daily", "weekly" or a five-field cron expression."""
 
+import functools
+
 # Named schedules, in UTC: early morning in Massachusetts, before the working day.
 NAMED = {"daily": "0 9 * * *", "weekly": "0 9 * * 1"}
 FIELDS = ("minute", "hour", "day", "month", "day_of_week")
@@ -37,16 +39,9 @@ def last_slot(schedule: str, before):
     Each field is tested alone (Huey requires all five to match, so they are independent): days are walked back
     one by one, and only a matching day's hours and minutes are tried, newest first.
     """
-    from datetime import datetime
     from datetime import timedelta
 
-    from huey import crontab
-
-    fields = cron_fields(schedule)
-    base = datetime(2001, 1, 1)  # a Monday: only the field under test is not "*"
-    minutes = [m for m in range(59, -1, -1) if crontab(minute=fields["minute"])(base.replace(minute=m))]
-    hours = [h for h in range(23, -1, -1) if crontab(hour=fields["hour"])(base.replace(hour=h))]
-    on_day = crontab(day=fields["day"], month=fields["month"], day_of_week=fields["day_of_week"])
+    minutes, hours, on_day = _slot_parts(schedule)
     day = before.replace(hour=0, minute=0, second=0, microsecond=0)
     for _ in range(LOOK_BACK_DAYS + 1):
         if on_day(day):
@@ -57,3 +52,18 @@ def last_slot(schedule: str, before):
                         return slot
         day -= timedelta(days=1)
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _slot_parts(schedule):
+    """(minutes, hours, newest first; a test of a day) of a schedule: every tick asks again for every agency."""
+    from datetime import datetime
+
+    from huey import crontab
+
+    fields = cron_fields(schedule)
+    base = datetime(2001, 1, 1)  # only the field under test is not "*"
+    minutes = tuple(m for m in range(59, -1, -1) if crontab(minute=fields["minute"])(base.replace(minute=m)))
+    hours = tuple(h for h in range(23, -1, -1) if crontab(hour=fields["hour"])(base.replace(hour=h)))
+    on_day = crontab(day=fields["day"], month=fields["month"], day_of_week=fields["day_of_week"])
+    return minutes, hours, on_day

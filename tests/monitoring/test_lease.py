@@ -29,6 +29,7 @@ from monitoring import runs
 from monitoring.heartbeat import Heartbeat
 from monitoring.heartbeat import interval
 from monitoring.queue import MonitoringQueue
+from server.core.schedule import last_slot
 from server.db.clock import utcnow
 from server.db.session import session_for
 from server.monitoring.models import MonitoredPage
@@ -225,3 +226,14 @@ def test_a_beat_renews_held_leases_and_a_run_out_lease_is_reclaimed_once(daily_a
         with session_for(app) as db:
             assert not runs.renew(db, page_id, "w1", settings.lease_seconds)  # the dead worker's lease is gone
             assert runs.lease(db, page_id, "w2", settings.lease_seconds).attempts == 2
+
+
+@pytest.mark.parametrize(("schedule", "before", "slot"), [
+    ("daily", datetime(2026, 12, 4, 9, 0), datetime(2026, 12, 3, 9, 0)),  # strictly before: not this minute's
+    ("daily", datetime(2026, 12, 4, 9, 1), datetime(2026, 12, 4, 9, 0)),
+    ("weekly", datetime(2026, 12, 4, 8, 0), datetime(2026, 11, 30, 9, 0)),  # the Monday before
+    ("*/15 8-17 * * 1-5", datetime(2026, 12, 7, 7, 0), datetime(2026, 12, 4, 17, 45)),  # over the weekend
+    ("0 9 29 2 *", datetime(2026, 12, 4, 8, 0), None),  # 29 February: none within the look-back
+])
+def test_the_latest_slot_before_a_minute(schedule, before, slot):
+    assert last_slot(schedule, before) == slot
