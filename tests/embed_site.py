@@ -11,7 +11,10 @@ import threading
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 
+from serving import AppServer
 from serving import InThread
+
+from server import create_app
 
 AGENCY = "embeds"
 # Each stand-in provider's trackers: the kind is declared for two, derived from the provider's address for YouTube.
@@ -42,6 +45,12 @@ def agency_toml(origin):
         lines += [f'embed = "{kind}"'] if kind else []
         lines.append("")
     return "\n".join(lines)
+
+
+def serve_agency(folder, origin, keys):
+    """A consent service on loopback for the agency file of a site at origin (written into folder)."""
+    (folder / f"{AGENCY}.toml").write_text(agency_toml(origin), encoding="utf-8")
+    return AppServer(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": list(keys)}), quiet=True).start()
 
 
 def frame(tracker, src, title, width, height, **data):

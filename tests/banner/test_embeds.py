@@ -5,13 +5,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from agency_site import serve_agencies
 from embed_site import FORM_TITLE
 from embed_site import HOSTILE_TITLE
 from embed_site import MAP_TITLE
 from embed_site import VIDEO_TITLE
 from embed_site import EmbedSite
-from embed_site import agency_toml
+from embed_site import serve_agency
 from notice_page import OPT_OUT
 from test_demo_journeys import AXE
 from test_demo_journeys import AXE_INSTALL
@@ -53,7 +52,7 @@ setTimeout(() => done(seen.filter(e => !e.hadRecentInput).reduce((sum, e) => sum
 def embed_site(tmp_path_factory):
     """The agency's pages and providers, and a consent service whose agency declares the embeds' trackers."""
     site = EmbedSite().start()
-    service = serve_agencies(tmp_path_factory.mktemp("embed-agencies"), {"embeds": agency_toml(site.origin)}, KEYS)
+    service = serve_agency(tmp_path_factory.mktemp("embed-agencies"), site.origin, KEYS)
     site.service = service.url
     yield site
     service.stop()
