@@ -153,6 +153,28 @@ def test_installed_wheel_serves_the_demo_from_another_folder(built):
     status, kind, body = pages["/v1/demo/banner.js"]
     assert (status, kind) == (200, "text/javascript") and len(body) > 2000
     assert f"{url}/demo/privacy".encode() in body or b"/demo/privacy" in body
+    audit_another_platform(venv, elsewhere, outside_env(), work / "qa-report")
+
+
+def audit_another_platform(venv, elsewhere, env, report_dir):
+    """Issue 21: the installed consent-qa (autoconsent from the package, no npm, no checkout) audits an Osano page."""
+    sys.path.insert(0, str(ROOT / "tests" / "extension" / "fixtures" / "platforms"))
+    from hidden_notice_site import AGENCY_HOST
+    from hidden_notice_site import RESOLVER_RULES
+    from hidden_notice_site import create_site
+    from serving import AppServer
+
+    site = AppServer(create_site(), quiet=True).start()
+    page = f"http://{AGENCY_HOST}:{site.port}/osano/compliant/"
+    try:
+        done = subprocess.run([str(venv / "bin" / "consent-qa"), "check", page, "--commonwealth-domain", "agency.test",
+                               "--browser-arg", RESOLVER_RULES, "--report-dir", str(report_dir)],
+                              cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        site.stop()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads((report_dir / "report.json").read_text())
+    assert report["pages"][0]["platform"] == "osano" and report["summary"]["failed"] == 0
 
 
 # Huey is installed (it checks an agency file's monitoring schedule) but never loaded by visitors' requests.
