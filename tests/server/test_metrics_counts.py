@@ -1,6 +1,8 @@
 """Visitor counts past restarts (the stored snapshots and their increase per Commonwealth day), the metrics
 settings' one-line refusals, and /metrics on the public service alone (no console: not there)."""
 
+import os
+import threading
 from datetime import date
 from datetime import datetime
 
@@ -10,6 +12,7 @@ from databases import upgraded_sqlite  # noqa: F401
 from sqlalchemy import select
 
 from server import create_app
+from server.commands import snapshots
 from server.commands.context import console_app
 from server.commands.check_config import startup_problems
 from server.core import settings
@@ -18,6 +21,7 @@ from server.dashboard.models import VisitorCount
 from server.dashboard.visitor_counts import daily
 from server.dashboard.visitor_counts import store
 from server.db.session import session_for
+from server.metrics import exposition
 
 KEYS = ["metrics-counts-key-0123456789abcdef"]
 
@@ -108,3 +112,21 @@ def test_the_public_service_alone_has_no_metrics_page(agencies_dir):
     response = client.get("/metrics")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     assert "/metrics" not in client.get("/openapi.json").get_json()["paths"]
+
+
+def test_the_snapshot_process_stores_the_counts_once_more_when_told_to_stop(tmp_path, upgraded_sqlite,  # noqa: F811
+                                                                             agencies_dir, monkeypatch):
+    url = new_sqlite_url(tmp_path, upgraded_sqlite)
+    monkeypatch.setenv("CONSENT_DATABASE_URL", url)
+    app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": KEYS, "DEMO": False, "DATABASE_URL": url})
+    client = app.test_client()
+    before = exposition.agency_totals().get("dor", {}).get("opt_outs", 0)
+    for _ in range(3):
+        assert client.post("/v1/dor/opt-out").status_code == 200
+    stopping = threading.Event()
+    stopping.set()  # SIGTERM came before the first period ended: only the last snapshot is taken
+    snapshots.run(stopping, 3600, os.getppid())
+    with session_for(app) as db:
+        [row] = db.scalars(select(VisitorCount).where(VisitorCount.agency_id == "dor")).all()
+    assert row.opt_outs == before + 3
+    app.extensions["database"].kw["bind"].dispose()
