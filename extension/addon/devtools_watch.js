@@ -115,7 +115,8 @@ function stackUrls(tabId, frames) {
 async function instrument(tabId, callFrameId) {
   // All at once: the document waits for the slowest command, not for the sum of them.
   await Promise.all(Object.keys(WATCHED_CALLS).map(async (name) => {
-    const found = await devtools(tabId, "Debugger.evaluateOnCallFrame", { callFrameId, expression: name, silent: true });
+    const found = await devtools(tabId, "Debugger.evaluateOnCallFrame", {
+      callFrameId, expression: name, silent: true });
     if (found.result && found.result.objectId) {
       const set = await devtools(tabId, "Debugger.setBreakpointOnFunctionCall", { objectId: found.result.objectId });
       breakpointCalls.set(set.breakpointId, name);

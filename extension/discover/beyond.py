@@ -43,7 +43,8 @@ def listing(visits: list) -> list:
         for item in beyond.get("embeds", []):
             out.append(f"#   embed: a frame from {item['host']} ({item['src'][:120]})")
         for item in beyond.get("fingerprinting", []):
-            out.append(f"#   fingerprinting: {'/'.join(item['surfaces'])} read by {item['script'] or 'an inline script'}")
+            script = item["script"] or "an inline script"
+            out.append(f"#   fingerprinting: {'/'.join(item['surfaces'])} read by {script}")
     if not out:
         return []
     return ["", "# Seen besides cookies (issue 22): a tracker behind any of these must be declared and named in the",

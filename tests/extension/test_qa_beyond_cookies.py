@@ -167,8 +167,8 @@ def test_session_recorders_and_commonwealth_cookies_come_from_the_data_files():
 
 def test_discover_lists_storage_keys_embeds_and_fingerprinting(audits):
     seen = audits["discover"]["beyond_cookies"]
-    assert {(s["area"], s["key"]) for s in seen["storage"]} >= {("localStorage", "_bc_uid"), ("localStorage", "_other_id"),
-                                                              ("sessionStorage", "_bc_visit")}
+    keys = {(s["area"], s["key"]) for s in seen["storage"]}
+    assert keys >= {("localStorage", "_bc_uid"), ("localStorage", "_other_id"), ("sessionStorage", "_bc_visit")}
     assert any(s["script"] and s["script"].endswith("/bc/other/other.js") for s in seen["storage"])
     assert [e["host"] for e in seen["embeds"]] == ["localhost"]
     assert {tuple(f["surfaces"]) for f in seen["fingerprinting"]} >= {("canvas",)}
