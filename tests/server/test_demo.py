@@ -50,7 +50,9 @@ def test_page_embeds_the_banner_the_inert_tracker_and_the_fallbacks(client, page
     assert tracker["attrs"]["type"] == "text/plain"
     assert tracker["attrs"]["data-tracker"] == "demo-analytics"
     executable = [s for s in html.find_all("script") if s["attrs"].get("type", "text/javascript") != "text/plain"]
-    assert [s["attrs"].get("src") for s in executable] == ["/v1/demo/banner.js"]
+    # A page with embeds adds the placeholders' script (issue 22).
+    embeds = ["/v1/demo/embeds.js"] if html.find_all("iframe", **{"data-tracker": None}) else []
+    assert [s["attrs"].get("src") for s in executable] == ["/v1/demo/banner.js", *embeds]
     noscript_links = [a for a in html.find_all("a", href="/v1/demo/choices") if "noscript" in a["parents"]]
     assert len(noscript_links) == 1
     assert html.find("a", **{"data-consent-open": None})["text"].strip() == "Cookie settings"
@@ -58,8 +60,10 @@ def test_page_embeds_the_banner_the_inert_tracker_and_the_fallbacks(client, page
 
 def test_every_declared_tracker_is_on_the_pages(client, page, app):
     declared = {tracker.id for tracker in app.extensions["registry"].get("demo").trackers}
-    scripts = page(client.get("/demo/")).find_all("script", **{"data-tracker": None})
-    on_page = {script["attrs"]["data-tracker"] for script in scripts}
+    html = page(client.get("/demo/"))
+    # Scripts, and embeds (issue 22: the welcome video).
+    inert = html.find_all("script", **{"data-tracker": None}) + html.find_all("iframe", **{"data-tracker": None})
+    on_page = {element["attrs"]["data-tracker"] for element in inert}
     assert on_page == declared
 
 
