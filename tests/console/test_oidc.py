@@ -125,6 +125,11 @@ def test_sign_in_gives_the_roles_of_the_person_s_groups_and_me_says_who(sso_app,
     assert local == {"name": "root", "account": "root", "email": None, "subject": None, "issuer": None,
                      "directory": False, "roles": ["admin"], "agencies": []}
     assert sso_app.test_client().get("/console/api/me").status_code == 401
+    # Documented with the other staff APIs, from the schema that dumps it.
+    described = sso_app.test_client().get("/openapi.json").get_json()
+    answer = described["paths"]["/console/api/me"]["get"]["responses"]["200"]["content"]["application/json"]
+    schema = described["components"]["schemas"][answer["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert set(schema["properties"]) == set(local)
 
 
 def test_a_group_removed_between_sign_ins_removes_the_role_and_the_tokens(sso_app, issuer):
