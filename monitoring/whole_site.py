@@ -49,8 +49,10 @@ def pages_for(agency, fetch=None):
         return listed, ()
     try:
         found = read_sitemap(monitoring.sitemap, fetch or sitemap_fetcher(agency.origins), agency.origins)
-    except SitemapError as error:
-        note = f"{error}; only the agency file's {len(listed)} page(s) checked"
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the listed pages run: never a crash
+        reason = str(error) if isinstance(error, SitemapError) else (
+            f"sitemap {monitoring.sitemap[:200]}: could not be read ({type(error).__name__})")
+        note = f"{reason}; only the agency file's {len(listed)} page(s) checked"
         log.warning("agency %s: %s", agency.id, note)
         return listed, (note,)
     others = [url for url in found.urls if url not in listed]

@@ -76,6 +76,8 @@ def parse(xml, url):
         raise SitemapError(f"sitemap {_shown(url)}: not well-formed XML ({error})") from None
     except DefusedXmlException:
         raise SitemapError(f"sitemap {_shown(url)}: declares a DTD or entities, which are refused") from None
+    except (LookupError, ValueError) as error:  # an encoding Python does not know, or cannot decode
+        raise SitemapError(f"sitemap {_shown(url)}: not readable XML ({_shown(error)})") from None
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise SitemapError(f"sitemap {_shown(url)}: its root element is <{_shown(kind)}>, "

@@ -4,6 +4,7 @@ import gzip
 
 import pytest
 
+from monitoring.whole_site import pages_for
 from server.core.agency import AgencyConfigError
 from server.core.agency import load_agency_text
 from server.core.sitemap import SitemapError
@@ -69,6 +70,7 @@ def test_a_missing_child_sitemap_is_a_note_and_the_others_still_count():
     (gzip.compress(b"<urlset>" + b" " * 3000 + b"</urlset>"), "larger than 2000 bytes once decompressed"),
     (b"<urlset>" + b" " * 3000 + b"</urlset>", "larger than 2000 bytes"),
     (b"\x1f\x8b\x08\x00garbage", "not valid gzip"),
+    (b'<?xml version="1.0" encoding="bogus"?><urlset/>', "not readable XML (unknown encoding: bogus)"),
 ])
 def test_a_bad_sitemap_is_one_line_naming_it(body, says):
     with pytest.raises(SitemapError) as raised:
@@ -176,3 +178,15 @@ def test_a_bad_sitemap_setting_is_one_line(lines, message):
         load_agency_text(AGENCY + lines + "\n", "sample.toml")
     assert str(raised.value).startswith("sample.toml: " + message)
     assert "\n" not in str(raised.value)
+
+
+def test_whatever_breaks_in_a_sitemap_read_the_listed_pages_still_run():
+    agency = load_agency_text(AGENCY + 'sitemap = "/sitemap.xml"\n', "sample.toml")
+
+    def broken(url, max_bytes):
+        raise MemoryError("cannot allocate")
+
+    pages, notes = pages_for(agency, fetch=broken)
+    assert pages == (SITE + "/",)
+    assert notes == (f"sitemap {SITE}/sitemap.xml: could not be read (MemoryError); "
+                     "only the agency file's 1 page(s) checked",)

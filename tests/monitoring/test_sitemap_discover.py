@@ -1,4 +1,4 @@
-"""`consent-qa discover --sitemap URL`: pages chosen across the sitemap's sections, on its origin only; bad ones one line."""
+"""`consent-qa discover --sitemap URL`: pages across the sitemap's sections, from its origin only; bad ones one line."""
 
 import tomllib
 
