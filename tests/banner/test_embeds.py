@@ -177,3 +177,19 @@ def test_known_providers_links_kinds_and_the_pages_language(visitor, embed_site)
     assert [href for _, href in hostile["links"]] == [f"{embed_site.provider}/player/hostile"]
     assert visitor.driver.execute_script("return window.pwned") is None
     assert embed_site.provider_hits() == []
+
+
+def test_the_demo_sites_video_and_its_placeholder_after_opting_out(visitor, live_server):
+    visitor.visit(f"{live_server}/demo/").wait_shown()
+    visitor.wait(lambda d: visitor.requested("/demo/media/player"), "the demo's welcome video did not load")
+    visitor.control(OPT_OUT).click()
+    visitor.wait_confirmation()
+    visitor.visit(f"{live_server}/demo/").settle()
+    (video,) = placeholders(visitor, 1)
+    assert visitor.requested("/demo/media/player") == [], "the welcome video loaded after opting out"
+    assert video["caption"].startswith("Welcome to the Demo Office of Public Services")
+    assert video["links"] == [["Open it on Demo Video (a stand-in)", f"{live_server}/demo/media/watch"],
+                              ["Another way to get this content", f"{live_server}/demo/media/transcript"]]
+    # The frame's box: 560 x 315 and the 1px border the demo's site.css gives it.
+    assert video["button"] == "Load this video" and video["box"] == [562, 317]
+    assert visitor.driver.execute_script("return window.__violations") == []

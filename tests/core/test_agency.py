@@ -298,7 +298,8 @@ def test_the_shipped_agency_file_and_the_built_in_demo_load(repo_root):
     assert {"demo", "dor"} <= set(registry.agencies)
     demo = registry.get("demo")
     assert demo.mode == "opt-out"
-    assert [tracker.id for tracker in demo.trackers] == ["demo-analytics"]
+    assert [tracker.id for tracker in demo.trackers] == ["demo-analytics", "demo-video"]
+    assert [tracker.embed for tracker in demo.trackers] == [None, "video"]
     dor = registry.get("dor")
     assert all(origin.startswith("https://") for origin in dor.origins)
     assert len(dor.trackers) >= 2
