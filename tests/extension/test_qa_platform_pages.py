@@ -34,7 +34,8 @@ EXPECTED.update({f"{platform}/broken": BROKEN for platform in PLATFORMS})
 # A less prominent opt-out fails 1.3.3 and nothing else.
 EXPECTED.update({page: {**dict.fromkeys(CLAUSES, "pass"), "1.3.3": "fail"} for page in LESS_PROMINENT})
 # autoconsent's name for each platform.
-PLATFORM = {"onetrust": "Onetrust", "cookiebot": "Cybotcookiebot", "eu_cookie_compliance": "eu-cookie-compliance-banner",
+PLATFORM = {"onetrust": "Onetrust", "cookiebot": "Cybotcookiebot",
+            "eu_cookie_compliance": "eu-cookie-compliance-banner",
             "complianz": "Complianz banner", "civic": "civic-cookie-control"}
 
 
