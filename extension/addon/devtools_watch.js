@@ -45,6 +45,8 @@ const breakpointCalls = new Map(); // breakpoint id -> built-in's name
 const scriptUrls = new Map(); // "tab:scriptId" -> {url, context}
 const contextOrigins = new Map(); // "tab:contextId" -> origin
 const instrumented = new Set(); // "tab:contextId" already given breakpoints
+const keptRequests = new Set(); // ids of the requests recorded as "net", for their "net-cookies"
+const earlyCookies = new Map(); // request id -> cookies sent, when the extra information came first
 const steppedWrites = new Map(); // tab -> a setItem call being stepped over: its caller and the storage before
 
 /**
@@ -204,6 +206,21 @@ async function onPaused(tabId, paused) {
 }
 
 /**
+ * Whether a request can be a beacon, a pixel or typed text leaving (pages, scripts, styles and fonts are not):
+ * fewer records to keep and read, the add-on's webRequest record has every request anyway.
+ * @param {object} params - Network.requestWillBeSent parameters
+ * @param {Array<string>} stack - the scripts that sent it
+ * @returns {boolean}
+ */
+function telling(params, stack) {
+  const type = params.type;
+  if (type === "Ping" || type === "XHR" || type === "Fetch" || type === "EventSource" || params.request.hasPostData) {
+    return true;
+  }
+  return (type === "Image" || type === "Other") && stack.length > 0 && params.request.url.includes("?");
+}
+
+/**
  * The scripts that sent a request: the initiator's stack (async parents too), else its URL.
  * @param {object} initiator - Network.Initiator
  * @returns {Array<string>}
@@ -232,6 +249,10 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
     contextOrigins.set(`${tabId}:${params.context.id}`, params.context.origin);
   } else if (method === "Network.requestWillBeSent") {
     const stack = initiatorUrls(params.initiator);
+    if (!telling(params, stack)) {
+      return;
+    }
+    keptRequests.add(params.requestId);
     store("net", {
       requestId: params.requestId,
       url: params.request.url,
@@ -240,10 +261,16 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
       initiator: stack[0] || null,
       stack,
       body: (params.request.postData || "").slice(0, BODY_CHARS),
+      cookies: earlyCookies.get(params.requestId),
     });
+    earlyCookies.delete(params.requestId);
   } else if (method === "Network.requestWillBeSentExtraInfo") {
     const sent = (params.associatedCookies || []).filter((c) => !c.blockedReasons || c.blockedReasons.length === 0);
-    store("net-cookies", { requestId: params.requestId, cookies: sent.length });
+    if (keptRequests.has(params.requestId)) {
+      store("net-cookies", { requestId: params.requestId, cookies: sent.length });
+    } else if (earlyCookies.size < 1000) {
+      earlyCookies.set(params.requestId, sent.length); // it may come before its request
+    }
   }
 });
 

@@ -130,7 +130,8 @@ def beacon_facts(events: list, page_url: str, notice_data: dict) -> list:
         sent_to = party_of(event["url"], page_url, notice_data)
         if counts(sent_to):
             found.append({"url": event["url"], "type": "beacon" if event["type"] in BEACON_TYPES else "pixel",
-                          "initiator": event.get("initiator"), "cookies": cookies.get(event.get("requestId"), 0),
+                          "initiator": event.get("initiator"),
+                          "cookies": cookies.get(event.get("requestId"), event.get("cookies") or 0),
                           **{k: sent_to[k] for k in ("party", "tracker")}, "counts": True})
     return found[:SHOWN]
 
