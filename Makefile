@@ -63,7 +63,7 @@ $(QA_NPM):
 autoconsent: $(STAMP) $(QA_NPM)
 	$(PY) -m extension.platforms.autoconsent
 
-# esbuild, pinned by consent_banner/package-lock.json: builds banner.min.js (`make banner`), and the test that
+# esbuild, pinned by consent_banner/package-lock.json: builds banner.min.js and embeds.min.js (`make banner`), and the test that
 # checks the committed build is current runs it.
 ESBUILD := consent_banner/node_modules/esbuild/package.json
 $(ESBUILD): consent_banner/package-lock.json
