@@ -17,6 +17,10 @@ from extension.chromium import Browser
 from extension.chromium import SetupError
 from extension.chromium import chrome_options
 
+# A Selenium Grid queues a new session while every slot is busy: wait for a slot far longer than for a command
+# (a slot frees when another worker's run ends), but give up before the Grid's own queue timeout (300 s).
+NEW_SESSION_TIMEOUT = 120
+
 
 def packed_addon() -> str:
     """The unpacked extension zipped in memory, base64-encoded for the goog:chromeOptions extensions list.
@@ -41,13 +45,19 @@ def launch_remote(remote_url: str, *, extension: bool, gpc: bool, headless: bool
     options.binary_location = ""
     if extension:
         options.add_encoded_extension(packed_addon())
-    config = ClientConfig(remote_server_addr=remote_url, timeout=COMMAND_TIMEOUT)
+    config = ClientConfig(remote_server_addr=remote_url, timeout=NEW_SESSION_TIMEOUT)
     try:
         driver = webdriver.Remote(command_executor=remote_url, options=options, client_config=config)
     except WebDriverException as e:
         raise SetupError(f"the remote WebDriver at {remote_url} did not start a browser: {e.msg or e}") from e
+    except urllib3.exceptions.ReadTimeoutError as e:
+        # It answered nothing in time: a Grid whose slots all stayed busy, not an endpoint that cannot be reached.
+        raise SetupError(f"the remote WebDriver at {remote_url} gave no browser within {NEW_SESSION_TIMEOUT} s "
+                         "(on a Selenium Grid: every slot stayed busy; give it more slots or run fewer threads)") from e
     except (OSError, urllib3.exceptions.HTTPError) as e:
         raise SetupError(f"the remote WebDriver at {remote_url} cannot be reached: {e}") from e
+    # Commands answer in seconds: a hung node fails the page fast instead of stalling the run.
+    driver.command_executor.client_config.timeout = COMMAND_TIMEOUT
     driver.set_page_load_timeout(PAGE_LOAD_TIMEOUT)
     driver.set_script_timeout(SCRIPT_TIMEOUT)
     return Browser(driver=driver, extension=extension, remote=True)

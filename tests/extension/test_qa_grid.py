@@ -3,6 +3,8 @@ the add-on travels in the capabilities and every fixture page gets the verdicts 
 """
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -10,6 +12,9 @@ from qa_fixture_site import CASES
 from qa_fixture_site import EXPECTED_FAILURE
 from selenium_grid import grid_fixture
 
+from extension import remote
+from extension.browser import SetupError
+from extension.browser import launch_chrome
 from extension.cli import main
 
 # A Grid, then every fixture page twice (Grid and local): about two minutes, in `make test-long`.
@@ -71,3 +76,40 @@ def test_the_add_on_ran_on_the_node(runs):
 
     # Only the add-on sees a Set-Cookie header's raw Max-Age: the reason quotes it from the node's browser.
     assert "Max-Age=3600" in findings[("token-max-age", "1.3.3")]["reason"]
+
+
+def hold_every_slot(grid):
+    """A browser in each of the Grid's slots (one per node here)."""
+    return [launch_chrome(remote_url=grid.url, extension=False) for _ in grid.node_urls]
+
+
+def test_a_browser_waits_in_the_grid_queue_for_a_slot_longer_than_a_command(runs, selenium_grid):
+    held = hold_every_slot(selenium_grid)
+    # The Grid queues this session until a slot frees; before, the 45 s command timeout gave up first and
+    # called the Grid unreachable.
+    release = threading.Timer(50, held.pop().quit)
+    release.start()
+    started = time.monotonic()
+    try:
+        waiting = launch_chrome(remote_url=selenium_grid.url, extension=False)
+        waited = time.monotonic() - started
+        waiting.driver.get("about:blank")
+        waiting.quit()
+    finally:
+        release.join()
+        for browser in held:
+            browser.quit()
+    assert waited >= 45
+
+
+def test_a_grid_whose_slots_stay_busy_is_named_as_such(runs, selenium_grid, monkeypatch):
+    monkeypatch.setattr(remote, "NEW_SESSION_TIMEOUT", 5)
+    held = hold_every_slot(selenium_grid)
+    try:
+        with pytest.raises(SetupError) as raised:
+            launch_chrome(remote_url=selenium_grid.url, extension=False)
+    finally:
+        for browser in held:
+            browser.quit()
+    assert str(raised.value) == (f"the remote WebDriver at {selenium_grid.url} gave no browser within 5 s (on a "
+                                 "Selenium Grid: every slot stayed busy; give it more slots or run fewer threads)")
