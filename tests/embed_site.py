@@ -78,6 +78,10 @@ class EmbedSite(InThread):
                     body = f"<!doctype html><title>{path}</title><p>Provider content at {path}</p>".encode()
                     self.reply(200, "text/html; charset=utf-8", body)
                     return
+                if path == "/site.css":
+                    # Like many sites: frames shown as blocks (which would override a plain `hidden`).
+                    self.reply(200, "text/css", b"main iframe { display: block; margin: 8px 0 }")
+                    return
                 page = site.pages().get(path)
                 if page is None:
                     self.reply(404, "text/plain", b"not here")
@@ -172,6 +176,7 @@ class EmbedSite(InThread):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Licensing office</title>
+<link rel="stylesheet" href="/site.css">
 <script src="{service}/banner.js" async></script>
 <script src="{service}/embeds.js" async></script>
 </head>

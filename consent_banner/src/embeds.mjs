@@ -207,6 +207,8 @@ class Embeds {
     // Set before the frame is hidden and the host shown: both in one layout, so nothing moves.
     $frame.before($host)
     $frame.hidden = true
+    // A page rule such as `.video iframe { display: block }` would show it again despite `hidden`.
+    $frame.style.setProperty('display', 'none', 'important')
     this.#held.set($frame, $host)
   }
 
@@ -275,6 +277,7 @@ class Embeds {
   #release ($frame, $host) {
     this.#held.delete($frame)
     $frame.hidden = false
+    $frame.style.removeProperty('display')
     $host.remove()
   }
 }
