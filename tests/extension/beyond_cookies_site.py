@@ -43,6 +43,11 @@ document.addEventListener("input", (event) => {
 OTHER_JS = """
 localStorage.setItem("_other_id", String(Math.random()));
 const c = document.createElement("canvas"); c.getContext("2d").fillText("other", 1, 9); c.toDataURL();
+// Through a fresh frame's own built-ins: no breakpoint is on them yet, but the browser still holds the key.
+addEventListener("DOMContentLoaded", () => {
+  const frame = document.createElement("iframe"); frame.hidden = true; document.body.appendChild(frame);
+  frame.contentWindow.Storage.prototype.setItem.call(localStorage, "_other_evasive", String(Math.random()));
+});
 """
 
 bp = Blueprint("bc", __name__, url_prefix="/bc")
