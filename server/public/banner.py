@@ -67,12 +67,20 @@ def banner_js(agency_id):
 
 
 def embed_snippet(agency, service, integrity):
-    """The HTML an agency pastes: the script with SRI, an inert tracker per declared tracker, a reopen link."""
+    """The HTML an agency pastes: the script with SRI, an inert tracker (or embed) per declared tracker, a reopen link."""
     src = escape(f"{service}/v1/{agency.id}/banner.js")
     lines = [f'<script src="{src}" integrity="{integrity}" crossorigin="anonymous" async></script>',
              "<!-- Declare each tracker inert; the banner runs it only when the visitor's choice allows. -->"]
     lines += [f'<script type="text/plain" data-tracker="{tracker.id}" src="TRACKER_URL"></script>'
-              for tracker in agency.trackers]
+              for tracker in agency.trackers if not tracker.embed]
+    embeds = [tracker for tracker in agency.trackers if tracker.embed]
+    if embeds:
+        # Embedded content (issue 22): loaded while the choice allows, else a placeholder that links to it.
+        lines.append("<!-- On pages with embeds: each frame inert (data-src, no src), and the placeholders' script. -->")
+        lines += [f'<iframe data-tracker="{tracker.id}" data-src="EMBED_URL" title="WHAT_IT_SHOWS" width="560" '
+                  'height="315" data-href="CONTENT_PAGE_URL" data-alternative="TRANSCRIPT_URL"></iframe>'
+                  for tracker in embeds]
+        lines.append(f'<script src="{escape(f"{service}/v1/{agency.id}/embeds.js")}" async></script>')
     lines.append(f'<a href="{escape(service)}/v1/{agency.id}/choices" data-consent-open>Cookie settings</a>')
     return "\n".join(lines) + "\n"
 

@@ -66,3 +66,12 @@ def test_embeds_js_carries_the_trackers_and_every_language_and_revalidates(tmp_p
     again = client.get("/v1/sample/embeds.js", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
     assert client.get("/v1/nobody/embeds.js").status_code == 404
+
+
+def test_the_snippet_declares_embed_trackers_as_frames_with_the_placeholders_script(tmp_path):
+    write_agency(tmp_path, video_agency())
+    app = create_app({"AGENCIES_DIR": str(tmp_path), "SECRET_KEYS": KEYS, "PUBLIC_URL": "https://consent.mass.gov"})
+    snippet = app.test_client().get("/v1/sample/embed?format=text").get_data(as_text=True)
+    assert '<iframe data-tracker="youtube" data-src="EMBED_URL"' in snippet
+    assert '<script src="https://consent.mass.gov/v1/sample/embeds.js" async></script>' in snippet
+    assert 'data-tracker="youtube" src="TRACKER_URL"' not in snippet
