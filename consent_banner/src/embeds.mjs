@@ -61,7 +61,7 @@ function vimeoPage (url) {
 }
 
 /**
- * A Google Maps page for a maps embed: a search for its place (q=), else the embed's own address, which opens full size.
+ * A Google Maps page for a maps embed: a search for its place (q=), else the embed's own address (it opens full size).
  * @param {URL} url
  * @returns {string}
  */
@@ -132,7 +132,7 @@ class Embeds {
   /** @type {EmbedsData} */ #data
   /** @type {Object<string, string>} the wording in the notice's language */ #text
   /** @type {string} */ #lang
-  /** @type {CSSStyleSheet | undefined} the placeholders' styles, adopted by the document when first needed */ #styleSheet
+  /** @type {CSSStyleSheet | undefined} the placeholders' styles, adopted by the document on first use */ #styleSheet
   /** @type {Map<HTMLIFrameElement, HTMLElement>} each held-back frame and its placeholder */ #held = new Map()
 
   /**
@@ -142,7 +142,8 @@ class Embeds {
   constructor (data, lang) {
     this.#data = data
     const languages = Object.keys(data.texts)
-    const candidates = [document.querySelector(NOTICE)?.lang, lang, document.documentElement.lang, ...navigator.languages]
+    const $html = document.documentElement
+    const candidates = [document.querySelector(NOTICE)?.lang, lang, $html.lang, ...navigator.languages]
     this.#lang = candidates.map(tag => supportedLanguage(tag, languages)).find(Boolean) || data.lang
     this.#text = data.texts[this.#lang]
   }
@@ -248,7 +249,7 @@ class Embeds {
     createElement('figcaption', $figure, $frame.title || provider)
     createElement('p', $figure, say(text.blocked))
     const $links = createElement('p', $figure)
-    // The content on the provider's site: the page's own link, else the known provider's page, else the embed's address.
+    // The content on the provider's site: the page's link, else the known provider's page, else the embed's address.
     const page = webUrl($frame.dataset.href) || webUrl(source && known?.page(new URL(source))) || source
     if (page) createElement('a', $links, say(text.open), { href: page.href })
     const alternative = webUrl($frame.dataset.alternative)

@@ -67,7 +67,7 @@ def banner_js(agency_id):
 
 
 def embed_snippet(agency, service, integrity):
-    """The HTML an agency pastes: the script with SRI, an inert tracker (or embed) per declared tracker, a reopen link."""
+    """The HTML an agency pastes: the script with SRI, an inert script or frame per declared tracker, a reopen link."""
     src = escape(f"{service}/v1/{agency.id}/banner.js")
     lines = [f'<script src="{src}" integrity="{integrity}" crossorigin="anonymous" async></script>',
              "<!-- Declare each tracker inert; the banner runs it only when the visitor's choice allows. -->"]
@@ -76,7 +76,7 @@ def embed_snippet(agency, service, integrity):
     embeds = [tracker for tracker in agency.trackers if tracker.embed]
     if embeds:
         # Embedded content (issue 22): loaded while the choice allows, else a placeholder that links to it.
-        lines.append("<!-- On pages with embeds: each frame inert (data-src, no src), and the placeholders' script. -->")
+        lines.append("<!-- On pages with embeds: each frame inert (data-src, no src), and the placeholders' script -->")
         lines += [f'<iframe data-tracker="{tracker.id}" data-src="EMBED_URL" title="WHAT_IT_SHOWS" width="560" '
                   'height="315" data-href="CONTENT_PAGE_URL" data-alternative="TRANSCRIPT_URL"></iframe>'
                   for tracker in embeds]

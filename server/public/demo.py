@@ -33,7 +33,7 @@ PLAYER_CSP = "default-src 'none'; style-src 'self'; frame-ancestors 'self'; base
 
 
 def _page_csp(nonce):
-    """Strict like an agency page should be: only this origin (the video's frame too), a nonce for the inline tracker."""
+    """Strict like an agency page should be: only this origin (the video's frame too), a nonce for inline tracker."""
     return (f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 

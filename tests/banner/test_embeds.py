@@ -110,7 +110,8 @@ def test_after_opting_out_embeds_never_load_and_placeholders_lead_to_the_content
     assert form["caption"] == FORM_TITLE and form["button"] == "Load this form"
     assert form["links"] == [["Open it on Example Forms", f"{provider}/form/question"]]
     # Each placeholder takes its frame's box (the frame's default 2px border included).
-    assert all(placeholder["box"] == [size + 4 for size in placeholder["declared"]] for placeholder in (video, map_, form))
+    for placeholder in (video, map_, form):
+        assert placeholder["box"] == [size + 4 for size in placeholder["declared"]]
     assert visitor.driver.execute_async_script(LAYOUT_SHIFT) == 0
     assert visitor.driver.execute_script("return window.__violations") == []
 

@@ -1,10 +1,11 @@
 """Embedded content (policy 1.3.3): an embed a visitor who did not opt out sees must stay reachable after opt-out.
 
 An embed is an `<iframe data-tracker data-src>` (the banner's contract, docs/DESIGN.md "Embeds"); other tracker
-frames (ads, sync frames) stay left out, as before. It is shown when loaded (it has a `src`). After opt-out it may stay shown, or
-give way to a placeholder (`[data-consent-placeholder]`, as consent_banner/src/embeds.mjs makes) that links to
-the same content: the frame's address, its `data-href`, its `data-alternative`, or the content's page on a known
-provider's site. An embed that disappears, or a placeholder without such a link, is a difference naming it.
+frames (ads, sync frames) stay left out, as before. It is shown when loaded (it has a `src`). After opt-out it
+may stay shown, or give way to a placeholder (`[data-consent-placeholder]`, as consent_banner/src/embeds.mjs
+makes) that links to the same content: the frame's address, its `data-href`, its `data-alternative`, or the
+content's page on a known provider's site. An embed that disappears, or a placeholder without such a link, is
+a difference naming it.
 """
 
 import re
