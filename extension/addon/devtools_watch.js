@@ -17,7 +17,9 @@
  * the prototypes' properties later leaves the breakpoints on the originals.
  * Extensions may not use the DOMStorage and IndexedDB domains: the driver reads what is stored
  * through its own DevTools session (extension/tracking/storage.py), keys written without setItem too.
- * Limits: code in Web Workers and cross-site frames (other processes) is not watched here.
+ * Limits: code in Web Workers and cross-site frames (other processes) is not watched here, nor calls
+ * through another frame's built-ins: V8 keeps one breakpoint per built-in and process, and the page's own
+ * document takes it (a key written that way is still in the browser's list the driver reads).
  * State: the maps below live while the debugger is attached, which keeps the worker alive.
  */
 
