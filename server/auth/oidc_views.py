@@ -13,6 +13,7 @@ from flask import request
 from flask import session
 from joserfc.errors import JoseError
 from requests import RequestException
+from sqlalchemy.exc import IntegrityError
 
 from server.auth.oidc_accounts import administrators
 from server.auth.oidc_accounts import record_directory_sign_in
@@ -59,10 +60,10 @@ def _reason(error):
     """A short, safe description of why the provider's answer was refused (for the page and the log)."""
     if isinstance(error, MismatchingStateError):
         return "the sign-in's state does not match this browser's: it was started elsewhere, or already used"
-    if isinstance(error, JoseError):
-        name = getattr(error, "claim_name", None) or getattr(error, "error", None) or type(error).__name__
-        return f"the ID token was refused: {name}: {getattr(error, 'description', '') or error}"[:300]
-    return f"{getattr(error, 'error', '') or type(error).__name__}: {getattr(error, 'description', '') or ''}"[:300]
+    code = getattr(error, "error", None) or type(error).__name__
+    description = getattr(error, "description", None) or ""
+    said = code if description in ("", code) else f"{code}: {description}"
+    return (f"the ID token was refused: {said}" if isinstance(error, JoseError) else said)[:300]
 
 
 @bp.get("/callback")
@@ -110,7 +111,12 @@ def _sign_in(found, claims, target):
     except ValueError as error:
         return _refused(UNVERIFIED.format(reason=str(error)), 403)
     access = found.groups.access_for(groups)
-    user = record_directory_sign_in(db, found.settings.issuer, claims, access)
+    try:
+        user = record_directory_sign_in(db, found.settings.issuer, claims, access)
+    except IntegrityError:
+        # The same person's first sign-in in two tabs at once: the other made the record; update it.
+        db.rollback()
+        user = record_directory_sign_in(db, found.settings.issuer, claims, access)
     if not access.roles:
         # Remembered as such: this person's sessions and API tokens are refused until a sign-in finds a role.
         user.session_epoch += 1
