@@ -5,9 +5,9 @@ refuse); the fast path leaves its served file in the environ. Only endpoint name
 become labels: an unknown path is "unmatched", so a visitor cannot mint label values.
 """
 
+from functools import lru_cache
 from time import perf_counter
 
-from flask import current_app
 from flask import request
 
 from server.metrics.counters import BANNER_BYTES
@@ -56,16 +56,30 @@ def count(environ, status, headers, seconds):
     else:
         endpoint, agency = environ.get(ENDPOINT_KEY) or UNMATCHED, environ.get(AGENCY_KEY)
     code = status[:3]
-    REQUESTS.labels(endpoint, code).inc()
-    LATENCY.labels(endpoint).observe(seconds)
+    requests, latency = _by_endpoint(endpoint, code)
+    requests.inc()
+    latency.observe(seconds)
     if agency is None or code[0] not in "23":
         return
     if endpoint == BANNER:
-        BANNER_LOADS.labels(agency).inc()
+        _by_agency(BANNER_LOADS, agency).inc()
         if code == "200" and environ.get("REQUEST_METHOD") != "HEAD":
-            BANNER_BYTES.labels(agency).inc(_content_length(headers))
+            _by_agency(BANNER_BYTES, agency).inc(_content_length(headers))
     elif endpoint in AGENCY_COUNTERS and code == "200":
-        AGENCY_COUNTERS[endpoint].labels(agency).inc()
+        _by_agency(AGENCY_COUNTERS[endpoint], agency).inc()
+
+
+# Children looked up once: prometheus_client's labels() takes a lock each time; endpoints and agencies are few.
+@lru_cache(maxsize=1024)
+def _by_endpoint(endpoint, code):
+    """The two children an answer of this endpoint and status writes to."""
+    return REQUESTS.labels(endpoint, code), LATENCY.labels(endpoint)
+
+
+@lru_cache(maxsize=4096)
+def _by_agency(counter, agency):
+    """One agency's child of a per-agency counter."""
+    return counter.labels(agency)
 
 
 def _content_length(headers):
@@ -77,12 +91,15 @@ def _content_length(headers):
 
 def init_app(app):
     """Count every answer of the app (call last: outside the static fast path and the security headers)."""
+    extensions = app.extensions
+
     @app.url_value_preprocessor
     def name_the_endpoint(endpoint, values):
         """Tell the counting layer which endpoint matched, and the agency if the path names a registered one."""
-        request.environ[ENDPOINT_KEY] = endpoint
-        agency_id = (values or {}).get("agency_id")
-        if agency_id is not None and current_app.extensions[REGISTRY_KEY].get(agency_id) is not None:
-            request.environ[AGENCY_KEY] = agency_id
+        environ = request.environ
+        environ[ENDPOINT_KEY] = endpoint
+        agency_id = values.get("agency_id") if values else None
+        if agency_id is not None and extensions[REGISTRY_KEY].get(agency_id) is not None:
+            environ[AGENCY_KEY] = agency_id
 
     app.wsgi_app = CountingMiddleware(app.wsgi_app)
