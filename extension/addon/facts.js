@@ -91,6 +91,16 @@ globalThis.consentQaFacts = (rules) => {
     return best || el;
   }
 
+  /** The index among the top document's frames of the notice element, or of the first frame inside it; else null. */
+  function noticeFrameIndex(el) {
+    const frame = el.matches("iframe, frame") ? el : el.querySelector("iframe, frame");
+    if (!frame) {
+      return null;
+    }
+    const index = Array.from(document.querySelectorAll("iframe, frame")).indexOf(frame);
+    return index >= 0 ? index : null;
+  }
+
   /** Style facts for contrast and readability. */
   function styleFacts(el) {
     const style = getComputedStyle(el);
@@ -197,6 +207,8 @@ globalThis.consentQaFacts = (rules) => {
         visible: isVisible(box),
         rect: rectOf(box),
         ...styleFacts(box),
+        // The frame holding the notice (the element itself or its first), as WebDriver counts the top's frames.
+        frameIndex: noticeFrameIndex(el),
         role: el.getAttribute("role"),
         label: el.getAttribute("aria-label"),
         text: deepText(el, true),
