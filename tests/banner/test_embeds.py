@@ -11,7 +11,9 @@ from embed_site import MAP_TITLE
 from embed_site import VIDEO_TITLE
 from embed_site import EmbedSite
 from embed_site import serve_agency
+from notice_page import ACCEPT
 from notice_page import OPT_OUT
+from notice_page import REOPEN
 from test_demo_journeys import AXE
 from test_demo_journeys import AXE_INSTALL
 
@@ -114,6 +116,17 @@ def test_after_opting_out_embeds_never_load_and_placeholders_lead_to_the_content
         assert placeholder["box"] == [size + 4 for size in placeholder["declared"]]
     assert visitor.driver.execute_async_script(LAYOUT_SHIFT) == 0
     assert visitor.driver.execute_script("return window.__violations") == []
+
+
+def test_accepting_later_loads_the_held_back_embeds(visitor, embed_site):
+    opted_out_visit(visitor, embed_site)
+    placeholders(visitor)
+    visitor.driver.find_element(*REOPEN).click()
+    visitor.wait_shown()
+    visitor.control(ACCEPT).click()
+    visitor.wait(lambda d: d.execute_script(LOADED_FRAMES) == 3, "accepting did not load the held-back embeds")
+    assert visitor.driver.find_elements(*PLACEHOLDERS) == []
+    visitor.wait(lambda d: len(embed_site.provider_hits()) == 3, "the providers were not asked after accepting")
 
 
 def test_global_privacy_control_holds_embeds_back_without_a_click(visitor, embed_site):
