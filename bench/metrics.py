@@ -78,6 +78,8 @@ def in_process(calls, blocks=10):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # before prometheus_client is first imported
     os.environ.setdefault("CONSENT_DEMO", "1")
     os.environ.setdefault("CONSENT_SECRET_KEYS", "bench-key-0123456789abcdef-newest")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the checkout's server package, as gunicorn's --pythonpath gives it
     from werkzeug.test import EnvironBuilder
 
     from server import create_app
