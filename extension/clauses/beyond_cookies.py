@@ -21,27 +21,27 @@ def _who(fact: dict) -> str:
         fact.get("by") or fact.get("url"))
 
 
-def problems(facts: dict, when: str) -> list:
+def problems(facts: dict) -> list:
     """What a tracker or third party still did, one phrase per kind, each naming its evidence."""
     found = []
     storage = [f for f in facts["storage"] if f["counts"]]
     if storage:
-        found.append(f"{when}, scripts of trackers or third parties wrote browser storage: " + ", ".join(
+        found.append("scripts of trackers or third parties wrote browser storage: " + ", ".join(
             f"{f['area']} {f['key'] or ''} by {_who(f)}".replace("  ", " ") for f in storage[:SHOWN]))
     prints = [f for f in facts["fingerprinting"] if f["counts"]]
     if prints:
-        found.append(f"{when}, scripts read a browser fingerprint: " + ", ".join(
+        found.append("scripts read a browser fingerprint: " + ", ".join(
             f"{'/'.join(f['surfaces'])} by {_who(f)}" for f in prints[:SHOWN]))
     if facts["session_recorders"]:
-        found.append(f"{when}, session-recording scripts loaded: " + ", ".join(
+        found.append("session-recording scripts loaded: " + ", ".join(
             f"{f['vendor']} ({f['url']})" for f in facts["session_recorders"][:SHOWN]))
     typed = [f for f in facts["typed_text"] if f["counts"]]
     if typed:
-        found.append(f"{when}, text typed into the page left it: " + ", ".join(
+        found.append("text typed into the page left it: " + ", ".join(
             f"{f['url']} (sent by {f['initiator'] or 'the page'})" for f in typed[:SHOWN]))
     beacons = [f for f in facts["beacons"] if f["counts"]]
     if beacons:
-        found.append(f"{when}, tracking requests were sent" + (" without cookies" if not any(
+        found.append("tracking requests were sent" + (" without cookies" if not any(
             f["cookies"] for f in beacons) else "") + ": " + ", ".join(
             f"{f['type']} {f['url']} ({f['cookies']} cookies)" for f in beacons[:SHOWN]))
     return found
@@ -59,15 +59,15 @@ def unnamed(facts: dict) -> list:
     return names
 
 
-def _failed(item: Finding, extra: list, key: str, evidence: dict, lead: str) -> Finding:
+def _failed(item: Finding, extra: list, key: str, evidence: dict, lead: str, also: str) -> Finding:
     """The finding failed (or failing further) for extra problems, with their facts in its evidence."""
     evidence = {**item.evidence, key: evidence}
     if not extra:
         return replace(item, evidence=evidence)
     text = "; ".join(extra)
     if item.verdict == "pass":
-        return replace(item, verdict="fail", reason=f"{lead}: {text}.", evidence=evidence)
-    return replace(item, reason=f"{item.reason} Also: {text}.", evidence=evidence)
+        return replace(item, verdict="fail", reason=f"{lead}{text}.", evidence=evidence)
+    return replace(item, reason=f"{item.reason} {also}{text}.", evidence=evidence)
 
 
 def page_facts(page: dict, notice_data: dict) -> dict:
@@ -90,14 +90,16 @@ def with_beyond_cookies(findings: list, page: dict, notice_data: dict) -> list:
     judged = []
     for item in findings:
         if item.clause == "1.3.3" and item.variant and "gpc" in facts:
-            item = _failed(item, problems(facts["gpc"], "With Global Privacy Control on"), "beyond_cookies",
-                           facts["gpc"], "With Global Privacy Control on, tracking went on")
+            item = _failed(item, problems(facts["gpc"]), "beyond_cookies", facts["gpc"],
+                           "With Global Privacy Control on, tracking went on: ",
+                           "Also with Global Privacy Control on, ")
         elif item.clause == "1.3.3" and not item.variant:
-            item = _failed(item, problems(facts["after"], "After opting out"), "beyond_cookies", facts["after"],
-                           "Opt-out not effective")
+            item = _failed(item, problems(facts["after"]), "beyond_cookies", facts["after"],
+                           "Opt-out not effective: after opting out, ", "Also after opting out, ")
         elif item.clause == "1.3.2":
             names = unnamed(facts["before"])
             extra = ["it does not name the tracker behind " + ", ".join(names[:SHOWN])] if names else []
-            item = _failed(item, extra, "tracking_before", facts["before"], "Notice not clear and conspicuous")
+            item = _failed(item, extra, "tracking_before", facts["before"], "Notice not clear and conspicuous: ",
+                           "Also: ")
         judged.append(item)
     return judged

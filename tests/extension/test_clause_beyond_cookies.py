@@ -34,7 +34,7 @@ def test_a_tracker_writing_storage_after_opt_out_fails_1_3_3_naming_key_and_scri
     found = judged(page(after=[write("_m_id", TRACKER_JS)]))
     assert found[("1.3.3", None)].verdict == "fail"
     assert found[("1.3.3", None)].reason == (
-        "Opt-out not effective: After opting out, scripts of trackers or third parties wrote browser storage: "
+        "Opt-out not effective: after opting out, scripts of trackers or third parties wrote browser storage: "
         f"localStorage _m_id by {TRACKER_JS} (tracker metrics).")
     assert found[("2.1", None)].reason == "ok" and found[("1.3.2", None)].verdict == "pass"
 
@@ -58,4 +58,4 @@ def test_an_undeclared_third_party_before_opt_out_fails_1_3_2_and_gpc_is_judged_
 def test_a_failed_finding_keeps_its_reason_and_adds_the_new_one():
     findings = [finding(URL, "1.3.3", False, "Opt-out not effective: declared trackers still load.", {})]
     item = with_beyond_cookies(findings, page(after=[write("_m_id", TRACKER_JS)]), NOTICE)[0]
-    assert item.reason.startswith("Opt-out not effective: declared trackers still load. Also: After opting out, ")
+    assert item.reason.startswith("Opt-out not effective: declared trackers still load. Also after opting out, scripts")
