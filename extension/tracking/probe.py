@@ -15,6 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from extension.page_world import cdp
 
 WORLD = "consent-qa-typing"
+MAX_KEYS = 100  # per origin and area: the evidence of a finding stays small on pages that store hundreds
 # The first visible text field outside any notice, focused (and later emptied) from a world of our own.
 FOCUS_FIELD = """(() => {
   const fields = Array.from(document.querySelectorAll(
@@ -61,10 +62,10 @@ def stored(driver) -> dict:
                             {"storageId": {"securityOrigin": origin, "isLocalStorage": local}})["entries"]
             except WebDriverException:
                 items = []
-            entry[area] = sorted(key for key, _ in items)
+            entry[area] = sorted(key for key, _ in items)[:MAX_KEYS]
         try:
             entry["indexedDB"] = sorted(cdp(driver, "IndexedDB.requestDatabaseNames",
-                                            {"securityOrigin": origin})["databaseNames"])
+                                            {"securityOrigin": origin})["databaseNames"])[:MAX_KEYS]
         except WebDriverException:
             entry["indexedDB"] = []
         found[origin] = entry
