@@ -17,6 +17,8 @@ from serving import InThread
 from server import create_app
 
 AGENCY = "embeds"
+# The same agency in opt-in mode: embeds wait for an accept.
+OPT_IN_AGENCY = "embeds-opt-in"
 # Each stand-in provider's trackers: the kind is declared for two, derived from the provider's address for YouTube.
 TRACKERS = (
     ("video-co", "Example Video Co.", "video"),
@@ -33,10 +35,10 @@ FORM_TITLE = "Ask us a question (form)"
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile title'
 
 
-def agency_toml(origin):
+def agency_toml(origin, agency_id=AGENCY, mode="opt-out"):
     """The agency file: every tracker an embed, with its privacy and licence links."""
-    lines = [f'id = "{AGENCY}"', 'name = "Test Licensing Office"', f'origins = ["{origin}"]',
-             f'privacy_policy_url = "{origin}/privacy"', f'terms_url = "{origin}/terms"', 'mode = "opt-out"',
+    lines = [f'id = "{agency_id}"', 'name = "Test Licensing Office"', f'origins = ["{origin}"]',
+             f'privacy_policy_url = "{origin}/privacy"', f'terms_url = "{origin}/terms"', f'mode = "{mode}"',
              'commonwealth_domains = ["localhost"]', ""]
     for tracker_id, vendor, kind in TRACKERS:
         lines += ["[[trackers]]", f'id = "{tracker_id}"', f'vendor = "{vendor}"',
@@ -50,6 +52,7 @@ def agency_toml(origin):
 def serve_agency(folder, origin, keys):
     """A consent service on loopback for the agency file of a site at origin (written into folder)."""
     (folder / f"{AGENCY}.toml").write_text(agency_toml(origin), encoding="utf-8")
+    (folder / f"{OPT_IN_AGENCY}.toml").write_text(agency_toml(origin, OPT_IN_AGENCY, "opt-in"), encoding="utf-8")
     return AppServer(create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": list(keys)}), quiet=True).start()
 
 
@@ -156,6 +159,7 @@ class EmbedSite(InThread):
         ])
         return {
             "/embeds": ("en", main, None),
+            "/opt-in": ("en", main, None, OPT_IN_AGENCY),
             "/known": ("es", f"<h1>Oficina</h1>\n{known}", None),
             # QA's fixtures: what a visitor who opted out gets, served by the site itself.
             "/qa/disappears": ("en", main, main.replace(video, "")),
@@ -166,10 +170,10 @@ class EmbedSite(InThread):
         }
 
     def render(self, path, page, opted_out):
-        lang, main, opted_out_main = page
+        lang, main, opted_out_main, *agency = page
         if opted_out and opted_out_main is not None:
             main = opted_out_main
-        service = f"{self.service}/v1/{AGENCY}"
+        service = f"{self.service}/v1/{agency[0] if agency else AGENCY}"
         return f"""<!doctype html>
 <html lang="{lang}">
 <head>

@@ -129,6 +129,15 @@ def test_accepting_later_loads_the_held_back_embeds(visitor, embed_site):
     visitor.wait(lambda d: len(embed_site.provider_hits()) == 3, "the providers were not asked after accepting")
 
 
+def test_in_opt_in_mode_embeds_wait_for_an_accept(visitor, embed_site):
+    embed_site.forget()
+    visitor.visit(f"{embed_site.origin}/opt-in").wait_shown()
+    assert len(placeholders(visitor)) == 3 and embed_site.provider_hits() == []
+    visitor.control(ACCEPT).click()
+    visitor.wait(lambda d: d.execute_script(LOADED_FRAMES) == 3, "accepting did not load the embeds")
+    assert visitor.driver.find_elements(*PLACEHOLDERS) == []
+
+
 def test_global_privacy_control_holds_embeds_back_without_a_click(visitor, embed_site):
     visitor.send_gpc()
     embed_site.forget()
