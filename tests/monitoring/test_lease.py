@@ -113,6 +113,7 @@ def slow_site(tmp_path, upgraded_sqlite):
 
 
 @pytest.mark.browser
+@pytest.mark.quiet  # it times the reclaim against the lease and heartbeat: alone on the machine, after the rest
 def test_a_killed_worker_loses_its_page_for_one_lease_not_five_minutes(slow_site, tmp_path):
     env = {**os.environ, **slow_site.environment(CONSENT_MONITOR_GPC="0",
                                                  CONSENT_MONITOR_LEASE_SECONDS=str(LEASE_SECONDS),
