@@ -17,8 +17,8 @@ SHOWN = 3
 
 def _who(fact: dict) -> str:
     """The script or request a fact rests on, as a reason names it."""
-    return fact.get("tracker") and f"{fact.get('by') or fact.get('url')} (tracker {fact['tracker']})" or str(
-        fact.get("by") or fact.get("url"))
+    script = fact.get("by") or fact.get("url") or "an inline script"
+    return f"{script} (tracker {fact['tracker']})" if fact.get("tracker") else script
 
 
 def problems(facts: dict) -> list:
