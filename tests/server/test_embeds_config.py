@@ -10,6 +10,8 @@ from agency_files import valid_agency
 from agency_files import write_agency
 from server import create_app
 from server.commands.check_config import check_config as check_config_command
+from server.notice import SUPPORTED_LANGS
+from server.notice import locale
 
 KEYS = ["embeds-config-test-key-0123456789abcdef"]
 
@@ -75,3 +77,14 @@ def test_the_snippet_declares_embed_trackers_as_frames_with_the_placeholders_scr
     assert '<iframe data-tracker="youtube" data-src="EMBED_URL"' in snippet
     assert '<script src="https://consent.mass.gov/v1/sample/embeds.js" async></script>' in snippet
     assert 'data-tracker="youtube" src="TRACKER_URL"' not in snippet
+
+
+def test_every_language_has_the_placeholders_wording_with_the_providers_name():
+    english = locale("en")["embeds"]
+    for lang in SUPPORTED_LANGS:
+        wording = locale(lang)["embeds"]
+        assert set(wording) == set(english), lang
+        assert all(value.strip() for value in wording.values()), lang
+        assert all("{provider}" in wording[key] for key in ("blocked", "open", "load_note")), lang
+        if lang != "en":
+            assert wording["load_video"] != english["load_video"], f"{lang}: not translated"
