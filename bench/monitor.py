@@ -188,7 +188,8 @@ def dashboard_rows(app, bearer):
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise SystemExit(f"/console/api/agencies: {response.status_code} {response.get_data(as_text=True)[:300]}")
-    rows = {row["id"]: ((row["latest_run"] or {}).get("id"), row["verdicts"]) for row in response.get_json()["agencies"]}
+    rows = {row["id"]: ((row["latest_run"] or {}).get("id"), row["verdicts"])
+            for row in response.get_json()["agencies"]}
     return rows, round(elapsed, 1)
 
 
@@ -237,7 +238,8 @@ def on_grid(app, settings, agencies, *, nodes, sessions, gpc, bearer):
 def report(results, agencies):
     """The Markdown table and the goals, for bench/RESULTS.md."""
     print(f"\nload average at the end (1, 5, 15 min): {os.getloadavg()} on {os.cpu_count()} CPUs\n")
-    print("| configuration | workers | pages | seconds | pages/min | stored and shown | browser | clause logic | ours |")
+    print("| configuration | workers | pages | seconds | pages/min | stored and shown | browser | clause logic "
+          "| ours |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['configuration']}{', GPC' if r['gpc'] else ''} | {r['workers']} | {r['pages']} | {r['seconds']} | "
