@@ -17,7 +17,9 @@
  * the prototypes' properties later leaves the breakpoints on the originals.
  * Extensions may not use the DOMStorage and IndexedDB domains: the driver reads what is stored
  * through its own DevTools session (extension/tracking/storage.py), keys written without setItem too.
- * Limits: code in Web Workers and cross-site frames (other processes) is not watched here, nor calls
+ * Cross-site frames (other processes) are attached as sessions of their tab, held until watched the
+ * same way, then let run.
+ * Limits: code in Web Workers is not watched here, nor calls
  * through another frame's built-ins: V8 keeps one breakpoint per built-in and process, and the page's own
  * document takes it (a key written that way is still in the browser's list the driver reads).
  * State: the maps below live while the debugger is attached, which keeps the worker alive.
@@ -52,14 +54,56 @@ const earlyCookies = new Map(); // request id -> cookies sent, when the extra in
 const steppedWrites = new Map(); // tab -> a setItem call being stepped over: its caller and the storage before
 
 /**
- * One DevTools command on a watched tab.
- * @param {number} tabId
+ * One DevTools command on a watched tab, or on one of its cross-site frames (a session of its own).
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
  * @param {string} method
  * @param {object} [params]
  * @returns {Promise<object>}
  */
-function devtools(tabId, method, params) {
-  return chrome.debugger.sendCommand({ tabId }, method, params || {});
+function devtools(target, method, params) {
+  return chrome.debugger.sendCommand(target, method, params || {});
+}
+
+/**
+ * The key of a tab or frame session in the maps below.
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
+ * @returns {string}
+ */
+function keyOf(target) {
+  return target.sessionId || String(target.tabId);
+}
+
+/**
+ * Turn on what is recorded in a tab or a cross-site frame; its own cross-site frames are attached too.
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
+ * @returns {Promise<void>}
+ */
+async function watchTarget(target) {
+  for (const domain of ["Runtime", "Debugger", "Page"]) {
+    await devtools(target, `${domain}.enable`);
+  }
+  await devtools(target, "Network.enable", { maxPostDataSize: BODY_CHARS });
+  await devtools(target, "Page.addScriptToEvaluateOnNewDocument", { source: "debugger;" });
+  // A new cross-site frame waits until its session is set up (watchFrame lets it run, whatever happens).
+  await devtools(target, "Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
+}
+
+/**
+ * A cross-site frame or worker attached to a watched tab: frames are watched as tabs are; all run on.
+ * @param {{tabId: number, sessionId: string}} target
+ * @param {object} info - Target.TargetInfo
+ * @returns {Promise<void>}
+ */
+async function watchFrame(target, info) {
+  try {
+    if (info.type === "iframe") {
+      await watchTarget(target);
+    }
+  } catch (error) {
+    store("watch-error", { message: String(error), frame: info.url });
+  } finally {
+    await devtools(target, "Runtime.runIfWaitingForDebugger").catch(() => {});
+  }
 }
 
 /**
@@ -80,11 +124,7 @@ async function watchTab(tab) {
     return;
   }
   try {
-    for (const domain of ["Runtime", "Debugger", "Page"]) {
-      await devtools(tab.id, `${domain}.enable`);
-    }
-    await devtools(tab.id, "Network.enable", { maxPostDataSize: BODY_CHARS });
-    await devtools(tab.id, "Page.addScriptToEvaluateOnNewDocument", { source: "debugger;" });
+    await watchTarget({ tabId: tab.id });
   } catch (error) {
     store("watch-error", { message: String(error), tabId: tab.id });
   }
@@ -101,41 +141,41 @@ async function watchTabs() {
 
 /**
  * The scripts on a paused stack, innermost first (URLs, without repeats and without ours).
- * @param {number} tabId
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
  * @param {Array<object>} frames - Debugger.CallFrame list
  * @returns {Array<string>}
  */
-function stackUrls(tabId, frames) {
-  const urls = frames.map((f) => (scriptUrls.get(`${tabId}:${f.location.scriptId}`) || {}).url).filter(Boolean);
+function stackUrls(target, frames) {
+  const urls = frames.map((f) => (scriptUrls.get(`${keyOf(target)}:${f.location.scriptId}`) || {}).url).filter(Boolean);
   return [...new Set(urls)];
 }
 
 /**
  * Put the breakpoints on a new document's built-ins, while its first pause holds its scripts back.
- * @param {number} tabId
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
  * @param {string} callFrameId - a frame of that document
  * @returns {Promise<void>}
  */
-async function instrument(tabId, callFrameId) {
+async function instrument(target, callFrameId) {
   // All at once: the document waits for the slowest command, not for the sum of them.
   await Promise.all(Object.keys(WATCHED_CALLS).map(async (name) => {
-    const found = await devtools(tabId, "Debugger.evaluateOnCallFrame", {
+    const found = await devtools(target, "Debugger.evaluateOnCallFrame", {
       callFrameId, expression: name, silent: true });
     if (found.result && found.result.objectId) {
-      const set = await devtools(tabId, "Debugger.setBreakpointOnFunctionCall", { objectId: found.result.objectId });
-      breakpointCalls.set(set.breakpointId, name);
+      const set = await devtools(target, "Debugger.setBreakpointOnFunctionCall", { objectId: found.result.objectId });
+      breakpointCalls.set(`${keyOf(target)}:${set.breakpointId}`, name);
     }
   })).catch(() => {});
 }
 
 /**
  * The document's Web Storage as a script of that frame reads it: {"localStorage": {key: brief}, ...}.
- * @param {number} tabId
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
  * @param {string} callFrameId
  * @returns {Promise<object>}
  */
-async function storageNow(tabId, callFrameId) {
-  const answer = await devtools(tabId, "Debugger.evaluateOnCallFrame", {
+async function storageNow(target, callFrameId) {
+  const answer = await devtools(target, "Debugger.evaluateOnCallFrame", {
     callFrameId, expression: STORAGE_SNAPSHOT, silent: true, returnByValue: true });
   return (answer.result && answer.result.value) || {};
 }
@@ -160,23 +200,24 @@ function changedKeys(before, after) {
 /**
  * A paused document: instrument it on its first pause, record a watched call; always let it run on.
  * A setItem call is stepped over (not resumed), so the pause right after it names the keys it wrote.
- * @param {number} tabId
+ * @param {{tabId: number, sessionId: (string|undefined)}} target
  * @param {object} paused - Debugger.paused parameters
  * @returns {Promise<void>}
  */
-async function onPaused(tabId, paused) {
+async function onPaused(target, paused) {
   let next = "Debugger.resume";
+  const key = keyOf(target);
   try {
     const frames = paused.callFrames || [];
     const top = frames[0];
-    const script = top && scriptUrls.get(`${tabId}:${top.location.scriptId}`);
-    const context = script ? `${tabId}:${script.context}` : null;
+    const script = top && scriptUrls.get(`${key}:${top.location.scriptId}`);
+    const context = script ? `${key}:${script.context}` : null;
     const origin = context ? contextOrigins.get(context) || null : null;
-    const calls = (paused.hitBreakpoints || []).map((id) => breakpointCalls.get(id)).filter(Boolean);
-    const stepped = steppedWrites.get(tabId);
+    const calls = (paused.hitBreakpoints || []).map((id) => breakpointCalls.get(`${key}:${id}`)).filter(Boolean);
+    const stepped = steppedWrites.get(key);
     if (stepped) {
-      steppedWrites.delete(tabId);
-      const keys = top ? changedKeys(stepped.before, await storageNow(tabId, top.callFrameId)) : [];
+      steppedWrites.delete(key);
+      const keys = top ? changedKeys(stepped.before, await storageNow(target, top.callFrameId)) : [];
       // A write of the value already there changes nothing visible: recorded all the same, without a key.
       for (const written of keys.length ? keys : [{ area: "Web Storage", key: null, valueChars: 0 }]) {
         store("storage-write", { ...written, origin: stepped.origin, writer: stepped.writer, stack: stepped.stack });
@@ -185,16 +226,16 @@ async function onPaused(tabId, paused) {
     if (calls.length === 0) {
       if (top && context && !instrumented.has(context) && !String(origin).startsWith("chrome")) {
         instrumented.add(context);
-        await instrument(tabId, top.callFrameId);
+        await instrument(target, top.callFrameId);
       }
       return;
     }
-    const stack = stackUrls(tabId, frames);
+    const stack = stackUrls(target, frames);
     const writer = stack[0] || null;
     for (const name of calls) {
       const kind = WATCHED_CALLS[name];
       if (kind === "storage") {
-        steppedWrites.set(tabId, { writer, stack, origin, before: await storageNow(tabId, top.callFrameId) });
+        steppedWrites.set(key, { writer, stack, origin, before: await storageNow(target, top.callFrameId) });
         next = "Debugger.stepOver";
       } else if (kind === "indexeddb") {
         store("indexeddb-open", { origin, writer, stack });
@@ -203,7 +244,7 @@ async function onPaused(tabId, paused) {
       }
     }
   } finally {
-    await devtools(tabId, next).catch(() => devtools(tabId, "Debugger.resume").catch(() => {}));
+    await devtools(target, next).catch(() => devtools(target, "Debugger.resume").catch(() => {}));
   }
 }
 
@@ -239,16 +280,19 @@ function initiatorUrls(initiator) {
 }
 
 chrome.debugger.onEvent.addListener((source, method, params) => {
-  const tabId = source.tabId;
-  if (tabId === undefined || source.sessionId) {
+  if (source.tabId === undefined) {
     return;
   }
+  const key = keyOf(source);
   if (method === "Debugger.paused") {
-    onPaused(tabId, params);
+    onPaused(source, params);
   } else if (method === "Debugger.scriptParsed") {
-    scriptUrls.set(`${tabId}:${params.scriptId}`, { url: params.url, context: params.executionContextId });
+    scriptUrls.set(`${key}:${params.scriptId}`, { url: params.url, context: params.executionContextId });
   } else if (method === "Runtime.executionContextCreated") {
-    contextOrigins.set(`${tabId}:${params.context.id}`, params.context.origin);
+    contextOrigins.set(`${key}:${params.context.id}`, params.context.origin);
+  } else if (method === "Target.attachedToTarget") {
+    // A cross-site frame (another process, so breakpoints of its own): watched as its tab is.
+    watchFrame({ tabId: source.tabId, sessionId: params.sessionId }, params.targetInfo);
   } else if (method === "Network.requestWillBeSent") {
     const stack = initiatorUrls(params.initiator);
     if (!telling(params, stack)) {

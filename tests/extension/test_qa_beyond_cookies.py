@@ -85,6 +85,8 @@ def test_after_opt_out_each_kind_of_tracking_fails_1_3_3_with_its_evidence(audit
     assert {(f["area"], f["key"]) for f in facts["storage"]} >= {("localStorage", "_bc_uid"),
                                                                ("sessionStorage", "_bc_visit")}
     assert any(f["area"] == "indexedDB" and f["tracker"] == "bc-metrics" for f in facts["storage"])
+    # Inside the vendor's cross-site frame (a process of its own), watched as the page is.
+    assert any(f["key"] == "_map_seen" and f["origin"].startswith("http://localhost:") for f in facts["storage"])
     assert "bc-store" in facts["stored"][audits["leaky"]["page"]["url"].rsplit("/bc/", 1)[0]]["indexedDB"]
 
 
