@@ -321,6 +321,9 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
 });
 
 chrome.debugger.onDetach.addListener((source) => {
+  if (source.sessionId) {
+    return; // a frame's session ended, not the tab's
+  }
   watchedTabs.delete(source.tabId);
 });
 
