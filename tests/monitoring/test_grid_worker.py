@@ -5,6 +5,7 @@ fixture page gets the verdicts `consent-service monitor run` on local Chromium g
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -106,7 +107,7 @@ def stop_worker(process):
         process.wait()
     for pid in family:
         try:
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
