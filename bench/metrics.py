@@ -71,6 +71,30 @@ class Scraper:
         self.thread.join()
 
 
+def workers_cpu_seconds(master_pid):
+    """User + system CPU seconds used so far by the gunicorn workers of this master (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+            name = Path(stat.parent, "comm").read_text().strip()
+        except OSError:
+            continue
+        if fields[1] == str(master_pid) and name.startswith("gunicorn"):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def measured(url, seconds, connections, master_pid, **options):
+    """One wrk run, with the workers' CPU µs per request (steadier than req/s on a shared machine)."""
+    before = workers_cpu_seconds(master_pid)
+    result = run_wrk(url, seconds, connections, **options)
+    used = workers_cpu_seconds(master_pid) - before
+    result["cpu_us"] = used / max(result["rps"] * seconds, 1) * 1e6
+    return result
+
+
 def in_process(calls, blocks=10):
     """Per request in one process, no network: CPU µs with and without counting (mmap files, as under gunicorn),
     alternating blocks of calls so both see the same machine; {endpoint: (µs without, µs with)}."""
@@ -139,32 +163,42 @@ def main(argv=None):
             ("GET notice", "/v1/demo/notice", lambda _: {}),
         ]
         scraper = Scraper(f"http://127.0.0.1:{metrics_port}/metrics")
-        rows = {name: {"ratios": [], "counted": [], "uncounted": []} for name, _, _ in cases}
+        rows = {name: {"ratios": [], "counted": [], "uncounted": [], "cpu_counted": [], "cpu_uncounted": []}
+                for name, _, _ in cases}
         with scraper:
             for _ in range(args.rounds):
                 for name, path, options in cases:
-                    before = run_wrk(bases[False] + path, args.seconds, args.connections, **options(False))
-                    result = run_wrk(bases[True] + path, args.seconds, args.connections, **options(True))
-                    after = run_wrk(bases[False] + path, args.seconds, args.connections, **options(False))
+                    before = measured(bases[False] + path, args.seconds, args.connections, uncounted.pid,
+                                      **options(False))
+                    result = measured(bases[True] + path, args.seconds, args.connections, counted.pid,
+                                      **options(True))
+                    after = measured(bases[False] + path, args.seconds, args.connections, uncounted.pid,
+                                     **options(False))
                     rows[name]["counted"].append(result["rps"])
                     rows[name]["uncounted"] += [before["rps"], after["rps"]]
                     rows[name]["ratios"].append(result["rps"] / ((before["rps"] + after["rps"]) / 2))
+                    rows[name]["cpu_counted"].append(result["cpu_us"])
+                    rows[name]["cpu_uncounted"] += [before["cpu_us"], after["cpu_us"]]
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
             exposition = response.read().decode()
         load = os.getloadavg()
         print(f"\n{args.workers} sync workers, {args.connections} connections, {args.seconds} s per run, "
               f"{args.rounds} rounds (medians), {os.cpu_count()} cores, load average at the end "
               f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; {scraper.scrapes} scrapes of /metrics meanwhile\n")
-        print("| endpoint | req/s without counting | req/s with counting | ratio | target ≥ 0.95 |")
-        print("| --- | ---: | ---: | ---: | --- |")
+        print("| endpoint | req/s without counting | req/s with counting | ratio | workers' CPU µs/request without "
+              "| with | CPU ratio | target ≥ 0.95 (CPU ratio) |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         results = {}
         for name, row in rows.items():
+            cpu = (statistics.median(row["cpu_uncounted"]), statistics.median(row["cpu_counted"]))
             results[name] = {"uncounted_rps": statistics.median(row["uncounted"]),
                              "counted_rps": statistics.median(row["counted"]),
-                             "ratio": statistics.median(row["ratios"]), "ratios": row["ratios"]}
+                             "ratio": statistics.median(row["ratios"]), "ratios": row["ratios"],
+                             "cpu_us": cpu, "cpu_ratio": cpu[0] / cpu[1]}
             result = results[name]
             print(f"| {name} | {result['uncounted_rps']:.0f} | {result['counted_rps']:.0f} | {result['ratio']:.3f} | "
-                  f"{'met' if result['ratio'] >= TARGET else 'not met'} |")
+                  f"{cpu[0]:.0f} | {cpu[1]:.0f} | {result['cpu_ratio']:.3f} | "
+                  f"{'met' if result['cpu_ratio'] >= TARGET else 'not met'} |")
         print("\n| in one process, no network | µs without counting | µs with counting | added µs | ratio |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for name, (without, with_counting) in in_process(args.calls).items():
