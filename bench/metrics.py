@@ -148,7 +148,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     ensure_wrk()
     counted_port, uncounted_port, metrics_port = free_port(), free_port(), free_port()
-    counted = start_gunicorn("wsgi:app", counted_port, args.workers, {"CONSENT_METRICS_BIND": f"127.0.0.1:{metrics_port}"})
+    counted = start_gunicorn("wsgi:app", counted_port, args.workers,
+                             {"CONSENT_METRICS_BIND": f"127.0.0.1:{metrics_port}"})
     uncounted = start_gunicorn("uncounted_app:app", uncounted_port, args.workers)
     try:
         bases = {True: f"http://127.0.0.1:{counted_port}", False: f"http://127.0.0.1:{uncounted_port}"}
@@ -159,7 +160,8 @@ def main(argv=None):
         cases = [
             ("GET banner.js (200)", "/v1/demo/banner.js", lambda _: {"headers": {"Accept-Encoding": BROWSER_CODINGS}}),
             ("POST opt-out", "/v1/demo/opt-out", lambda _: {"method": "POST"}),
-            ("GET status (token)", "/v1/demo/status", lambda counted: {"headers": {"X-Consent-Token": tokens[counted]}}),
+            ("GET status (token)", "/v1/demo/status",
+             lambda counted: {"headers": {"X-Consent-Token": tokens[counted]}}),
             ("GET notice", "/v1/demo/notice", lambda _: {}),
         ]
         scraper = Scraper(f"http://127.0.0.1:{metrics_port}/metrics")

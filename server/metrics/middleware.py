@@ -48,7 +48,8 @@ class CountingMiddleware:
 
 
 def count(environ, status, headers, seconds):
-    """One answer's increments: its time (and so its count) by endpoint and status; opt-outs, withdrawals and banners by agency."""
+    """One answer's increments: its time (so its count) by endpoint and status; opt-outs, withdrawals, banners by
+    agency."""
     served = environ.get(STATIC_KEY)
     if served is not None:
         endpoint, agency = (BANNER if served.lang is None else NOTICE), served.agency_id

@@ -148,7 +148,8 @@ def test_an_auditor_may_read_them_and_nobody_else(service):
 def test_no_visitor_address_token_or_page_is_in_them(service):
     text = service.metrics()
     assert service.issued and not any(token in text for token in service.issued)
-    for visitor_data in (VISITOR_ADDRESS, "127.0.0.1", "mass.gov", "jane.doe", "a-private-page", "no-such-agency", "no-such-path"):
+    for visitor_data in (VISITOR_ADDRESS, "127.0.0.1", "mass.gov", "jane.doe", "a-private-page", "no-such-agency",
+                         "no-such-path"):
         assert visitor_data not in text
     # Only these labels, and the only agency is the one registered.
     assert {key for (_name, labels) in samples(text) for key, _ in labels} <= {"endpoint", "code", "agency", "le"}
