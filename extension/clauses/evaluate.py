@@ -15,11 +15,10 @@ from extension.cookies import page_cookies
 from extension.trackers import PLATFORM_KEY
 from server.core.clauses import GPC_VARIANT
 from server.core.clauses import QA_ORDER
+from server.core.clauses import THROUGH_OPT_OUT
 
 # The contract's order, as the catalogue numbers each clause's step.
 CLAUSES = QA_ORDER
-# Judged by using the notice's opt-out: unknown when the notice itself could not be seen or operated.
-BLOCKED_BY_NOTICE = ("1.3.3", "equal-access")
 
 
 def evaluate(page: dict, notice_data: dict) -> list:
@@ -51,4 +50,4 @@ def unseen_notice(findings: list, page: dict) -> list:
         return findings
     reason = "Not judged: the opt-out could not be used, since " + notice.reason[0].lower() + notice.reason[1:]
     return [replace(f, verdict="unknown", reason=reason, evidence={**f.evidence, "opaque": notice.evidence["opaque"]})
-            if f.clause in BLOCKED_BY_NOTICE and not f.variant else f for f in findings]
+            if f.clause in THROUGH_OPT_OUT and not f.variant else f for f in findings]

@@ -19,6 +19,8 @@ class Clause:
     qa_step: int | None = None
     # Judged on the consent banner itself: a recognised consent platform is named in its reason.
     banner: bool = False
+    # Judged by using the notice's opt-out: `unknown` when the notice could not be seen or operated.
+    through_opt_out: bool = False
     # A variant of another clause, stored under an id of its own (the GPC check of 1.3.3).
     variant_of: str | None = None
     variant: str | None = None
@@ -29,9 +31,9 @@ CATALOGUE = (
     Clause("1.1", "Privacy policy readable"),
     Clause("1.3.1", "Third-party cookies declared", qa_step=4),
     Clause("1.3.2", "Notice visible", qa_step=1, banner=True),
-    Clause("1.3.3", "Opt-out works", qa_step=2, banner=True),
+    Clause("1.3.3", "Opt-out works", qa_step=2, banner=True, through_opt_out=True),
     Clause("1.3.3-gpc", "Global Privacy Control honoured", variant_of="1.3.3", variant=GPC_VARIANT),
-    Clause("equal-access", "Same content after opting out", qa_step=3, banner=True),
+    Clause("equal-access", "Same content after opting out", qa_step=3, banner=True, through_opt_out=True),
     Clause("2.1", "No persistent cookies on Commonwealth domains", waivable=True, qa_step=5,
            waiver_title="Persistent cookies only on Commonwealth domains"),
     Clause("2.2", "Cookie lifetime at most 2 years", waivable=True, qa_step=6,
@@ -47,6 +49,7 @@ WAIVER_CHOICES = tuple((clause.id, f"{clause.id} {clause.waiver_title}") for cla
 # The order consent-qa evaluates a page in (the contract's order), from each clause's qa_step.
 QA_ORDER = tuple(clause.id for clause in sorted((c for c in CATALOGUE if c.qa_step), key=lambda c: c.qa_step))
 BANNER_CLAUSES = tuple(clause.id for clause in CATALOGUE if clause.banner)
+THROUGH_OPT_OUT = tuple(clause.id for clause in CATALOGUE if clause.through_opt_out)
 VARIANTS = {(clause.variant_of, clause.variant): clause.id for clause in CATALOGUE if clause.variant}
 
 
