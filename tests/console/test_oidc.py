@@ -71,14 +71,6 @@ def sqlite_url(tmp_path, upgraded_sqlite):
     return new_sqlite_url(tmp_path, upgraded_sqlite)
 
 
-@pytest.fixture
-def sso_sqlite_app(sqlite_url, agencies_dir, groups_file, issuer):
-    """The console with single sign-on, on SQLite only."""
-    app = make_app(sqlite_url, agencies_dir, groups_file, issuer)
-    yield app
-    app.extensions["database"].kw["bind"].dispose()
-
-
 def directory_token(app, issuer, subject):
     """A bearer token owned by the person the directory signed in (as `consent-service tokens create` makes)."""
     with session_for(app) as db:
@@ -163,9 +155,9 @@ def test_a_group_removed_between_sign_ins_removes_the_role_and_the_tokens(sso_ap
     assert sso_app.test_client().get("/console/api/me", headers=token).get_json()["account"] == "rita.desk"
 
 
-def test_a_person_in_no_mapped_group_is_refused_and_told_to_ask_the_administrators(sso_sqlite_app):
-    Staff(sso_sqlite_app).add("root", "admin")
-    person = DirectorySignIn(sso_sqlite_app.test_client())
+def test_a_person_in_no_mapped_group_is_refused_and_told_to_ask_the_administrators(sso_app):
+    Staff(sso_app).add("root", "admin")
+    person = DirectorySignIn(sso_app.test_client())
     refused = person.sign_in("sub-nobody-3")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 403
@@ -173,22 +165,22 @@ def test_a_person_in_no_mapped_group_is_refused_and_told_to_ask_the_administrato
     assert person.me().status_code == 401
 
 
-def test_a_callback_with_another_state_is_refused(sso_sqlite_app):
-    person = DirectorySignIn(sso_sqlite_app.test_client())
+def test_a_callback_with_another_state_is_refused(sso_app):
+    person = DirectorySignIn(sso_app.test_client())
     callback = person.authorize(person.start(), "sub-alice-1")
     forged = re.sub(r"state=[^&]+", "state=not-the-state-this-browser-was-given", callback)
     refused = person.finish(forged)
     assert refused.status_code == 401 and "state" in refused.get_data(as_text=True)
     assert person.me().status_code == 401
     # Another browser (no sign-in started there) bringing a genuine code and state is refused too.
-    stranger = DirectorySignIn(sso_sqlite_app.test_client())
+    stranger = DirectorySignIn(sso_app.test_client())
     assert stranger.finish(callback).status_code == 401 and stranger.me().status_code == 401
     # And a state is good once: this browser's own callback, replayed after use, is refused.
     assert person.finish(person.authorize(person.start(), "sub-alice-1")).status_code == 303
 
 
-def test_an_id_token_with_another_sign_in_s_nonce_is_refused(sso_sqlite_app):
-    person = DirectorySignIn(sso_sqlite_app.test_client())
+def test_an_id_token_with_another_sign_in_s_nonce_is_refused(sso_app):
+    person = DirectorySignIn(sso_app.test_client())
     first = person.start()
     second = person.start()
     # The code of the first sign-in (its ID token carries the first nonce) arrives with the second's state.
@@ -199,8 +191,8 @@ def test_an_id_token_with_another_sign_in_s_nonce_is_refused(sso_sqlite_app):
     assert person.me().status_code == 401
 
 
-def test_sign_out_ends_the_session_and_offers_the_provider_s_end_session(sso_sqlite_app, issuer):
-    person = DirectorySignIn(sso_sqlite_app.test_client())
+def test_sign_out_ends_the_session_and_offers_the_provider_s_end_session(sso_app, issuer):
+    person = DirectorySignIn(sso_app.test_client())
     person.sign_in("sub-alice-1")
     signed_out = person.sign_out()
     page = signed_out.get_data(as_text=True)
@@ -211,8 +203,8 @@ def test_sign_out_ends_the_session_and_offers_the_provider_s_end_session(sso_sql
     assert query == {"client_id": [CLIENT_ID], "post_logout_redirect_uri": [PUBLIC_URL + "/console/login"]}
     assert requests.get(link, timeout=10).status_code == 200
     # A password session is only signed out: no directory to leave.
-    Staff(sso_sqlite_app).add("root", "admin", password=PASSWORD)
-    local = sso_sqlite_app.test_client()
+    Staff(sso_app).add("root", "admin", password=PASSWORD)
+    local = sso_app.test_client()
     token = CSRF_FIELD.search(local.get("/console/login").get_data(as_text=True)).group(1)
     local.post("/console/login", data={"name": "root", "password": PASSWORD, "csrf_token": token})
     assert DirectorySignIn(local).sign_out().status_code == 303

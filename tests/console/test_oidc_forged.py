@@ -2,6 +2,8 @@
 signed by a key the provider's JWKS does not hold. A provider of our own on loopback (oidc_providers.Forger,
 keys made here) signs each; the same provider's valid token signs in, so each refusal is its one claim's."""
 
+import itertools
+
 import pytest
 from console_support import CONSOLE_KEYS
 from databases import new_sqlite_url
@@ -13,6 +15,7 @@ from oidc_providers import oidc_settings
 from server import create_app
 
 # What the page names: the claim refused.
+_names = itertools.count(1)
 REFUSALS = {"expired": "exp", "foreign-issuer": "iss", "wrong-audience": "aud", "other-key": "signature"}
 
 
@@ -24,13 +27,18 @@ def forger():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def app(forger, tmp_path_factory, upgraded_sqlite, agencies_dir):
-    """The console with single sign-on through the forger (SQLite: no record is kept of a refused token)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request, forger, tmp_path_factory, agencies_dir):
+    """The console with single sign-on through the forger, on each kind of console database."""
     folder = tmp_path_factory.mktemp("forged")
     (folder / "groups.toml").write_text(GROUPS_FILE)
+    if request.param == "sqlite":
+        database_url = new_sqlite_url(folder, request.getfixturevalue("upgraded_sqlite"))
+    else:
+        database_url = request.getfixturevalue("postgres_cluster").create_database(
+            f"consent_forged_{next(_names)}", request.getfixturevalue("upgraded_postgres"))
     app = create_app({"AGENCIES_DIR": str(agencies_dir), "SECRET_KEYS": list(CONSOLE_KEYS), "DEMO": True,
-                      "DATABASE_URL": new_sqlite_url(folder, upgraded_sqlite), "PUBLIC_URL": "http://localhost",
+                      "DATABASE_URL": database_url, "PUBLIC_URL": "http://localhost",
                       "OIDC": oidc_settings(forger.issuer, folder / "groups.toml")})
     yield app
     app.extensions["database"].kw["bind"].dispose()
