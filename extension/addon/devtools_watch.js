@@ -22,7 +22,9 @@
  * Limits: code in Web Workers is not watched here, nor calls
  * through another frame's built-ins: V8 keeps one breakpoint per built-in and process, and the page's own
  * document takes it (a key written that way is still in the browser's list the driver reads).
- * State: the maps below live while the debugger is attached, which keeps the worker alive.
+ * State: the maps below live while the debugger is attached, which keeps the worker alive. The add-on's
+ * own pages (record.html) are never watched: a session there would pause them and keep the worker from
+ * ever idling, so a tab that shows one is let go (the driver's next reset watches it again).
  */
 
 const WATCH_PROTOCOL = "1.3";
@@ -125,9 +127,36 @@ async function watchTab(tab) {
   }
   try {
     await watchTarget({ tabId: tab.id });
+    // Page events are on now: a browser page already shown (the driver's record.html opened meanwhile) is let go here,
+    // one shown later through Page.frameNavigated.
+    const tree = await devtools({ tabId: tab.id }, "Page.getFrameTree");
+    if (browserPage(tree.frameTree.frame.url)) {
+      await unwatchTab(tab.id);
+    }
   } catch (error) {
-    store("watch-error", { message: String(error), tabId: tab.id });
+    if (watchedTabs.has(tab.id)) { // not an error when the tab was let go meanwhile
+      store("watch-error", { message: String(error), tabId: tab.id });
+    }
   }
+}
+
+/**
+ * Whether a URL is the browser's or an extension's own page, where nothing is watched.
+ * @param {string} url
+ * @returns {boolean}
+ */
+function browserPage(url) {
+  return /^chrome(-extension)?:\/\//.test(String(url || ""));
+}
+
+/**
+ * Detach from a tab that now shows a browser page (chrome.debugger.onDetach does not fire for our own detach).
+ * @param {number} tabId
+ * @returns {Promise<void>}
+ */
+async function unwatchTab(tabId) {
+  watchedTabs.delete(tabId);
+  await chrome.debugger.detach({ tabId }).catch(() => {}); // already gone with its tab
 }
 
 /**
@@ -290,6 +319,10 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
     scriptUrls.set(`${key}:${params.scriptId}`, { url: params.url, context: params.executionContextId });
   } else if (method === "Runtime.executionContextCreated") {
     contextOrigins.set(`${key}:${params.context.id}`, params.context.origin);
+  } else if (method === "Page.frameNavigated" && !source.sessionId && !params.frame.parentId) {
+    if (browserPage(params.frame.url)) {
+      unwatchTab(source.tabId);
+    }
   } else if (method === "Target.attachedToTarget") {
     // A cross-site frame (another process, so breakpoints of its own): watched as its tab is.
     watchFrame({ tabId: source.tabId, sessionId: params.sessionId }, params.targetInfo);

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 from extension.chromium import EXTENSION_ID
 from extension.chromium import RECORD_PAGE
@@ -10,9 +11,20 @@ from extension.chromium import extension_id
 from extension.browser import launch_chrome
 from extension.chromium import merge_features
 from extension.channel import ask_page
+from extension.channel import record_window
 from extension.driver import fresh_tab
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
+
+# Run in record.html: the tabs the add-on's own DevTools sessions are attached to (a command there answers).
+WATCHED_TABS = """const done = arguments[arguments.length - 1];
+chrome.tabs.query({}).then(async (tabs) => {
+  const held = [];
+  for (const tab of tabs) {
+    await chrome.debugger.sendCommand({ tabId: tab.id }, "Page.getFrameTree").then(() => held.push(tab.url), () => {});
+  }
+  done(held);
+});"""
 
 
 def test_features_fold_into_one_flag():
@@ -91,9 +103,17 @@ def test_record_survives_the_worker_stopping(fx_server, qa_browser):
     driver.get(f"{fx_server}/fx/good/")
     wait_quiet(driver)
     seen = len(ask_page(driver, "read")["events"])
+    page = driver.current_window_handle
+    driver.switch_to.window(record_window(driver))
+    assert driver.execute_async_script(WATCHED_TABS) == [f"{fx_server}/fx/good/"]  # the page, not record.html
+    driver.switch_to.window(page)
 
-    # What the 30-second idle timeout does, now: stop the extension's service worker.
+    # What the 30-second idle timeout does, now: stop the extension's service worker. The add-on's DevTools
+    # sessions keep it alive while it watches a page (by design); a tab showing the add-on's own page is let go,
+    # so here nothing holds the worker, as when Chrome's idle timer stops it.
     driver.get(RECORD_PAGE)
+    WebDriverWait(driver, 3, poll_frequency=0.1).until(
+        lambda d: d.execute_async_script(WATCHED_TABS) == [], "the add-on still watches a tab showing its own page")
     driver.execute_cdp_cmd("ServiceWorker.enable", {})
     driver.execute_cdp_cmd("ServiceWorker.stopAllWorkers", {})
     targets = driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
