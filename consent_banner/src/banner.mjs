@@ -202,6 +202,10 @@ class ConsentBanner {
    * @param {() => void} callback
    */
   #whenNoticeReady (callback) {
+    // Not amid a page still being parsed: the notice goes after all of it, last in the tab order too.
+    if (document.readyState === 'loading') {
+      return addEventListener('DOMContentLoaded', () => this.#whenNoticeReady(callback))
+    }
     const wanted = this.#pickLanguage()
     // Built once, in one language: a reopened notice keeps it.
     if (this.#$notice || wanted === this.#lang) return callback()
@@ -312,7 +316,7 @@ class ConsentBanner {
    * @returns {[HTMLElement, ShadowRoot]}
    */
   #createHost (hook) {
-    const $host = createElement('consent-notice', document.body || $html, null, { [hook]: '', hidden: '' })
+    const $host = createElement('consent-notice', document.body, null, { [hook]: '', hidden: '' })
     $host.lang = this.#lang
     $host.dir = RIGHT_TO_LEFT.includes(this.#lang) ? 'rtl' : 'ltr'
     const shadowRoot = $host.attachShadow({ mode: 'open' })
@@ -352,7 +356,7 @@ class ConsentBanner {
     this.#$notice = $notice
     this.#$region = $region
     // Room at the end of the page, so its last line can scroll above the notice (WCAG 2.4.11).
-    this.#$spacer = createElement('div', document.body || $html)
+    this.#$spacer = createElement('div', document.body)
   }
 
   /** Build the confirmation of a choice, when the first choice is made (not before: the notice shows sooner). */

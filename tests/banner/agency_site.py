@@ -2,6 +2,7 @@
 
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from serving import AppServer
@@ -15,6 +16,8 @@ document.cookie = "_page_t=1; path=/; max-age=31536000; SameSite=Lax";
 window.pageTrackerRan = (window.pageTrackerRan || 0) + 1;
 fetch("/collect?from=" + encodeURIComponent(location.pathname));
 """
+# How late /slow.js answers: long enough for the banner script, fetched at the same time, to arrive first.
+SLOW_SCRIPT_SECONDS = 1.0
 
 PAGE = """<!doctype html>
 <html lang="{html_lang}">
@@ -34,6 +37,7 @@ window.inlineRanAfterExternal = window.pageTrackerRan === 1;</script>
 <p id="content">You can renew online in a few minutes.</p>
 <a href="#" data-consent-open>Cookie settings</a>
 </main>
+{body_end}
 </body>
 </html>
 """
@@ -76,7 +80,11 @@ class AgencySite(InThread):
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 site.record(self.path)
-                if self.path == "/t.js":
+                if self.path == "/slow.js":
+                    # A parser-blocking script that answers late: the async banner runs while the page is half parsed.
+                    time.sleep(SLOW_SCRIPT_SECONDS)
+                    self.reply(200, "text/javascript", b"window.slowScriptRan = true;")
+                elif self.path == "/t.js":
                     self.reply(200, "text/javascript", TRACKER_JS)
                 elif self.path.startswith("/collect"):
                     self.reply(204, "text/plain", b"")
@@ -119,13 +127,13 @@ class AgencySite(InThread):
             self.hits.clear()
 
     def add_page(self, path, service, agency, *, html_lang="en", data_lang=None, head="", trusted_types=False,
-                 src=None, integrity=None):
+                 src=None, integrity=None, body_end=""):
         """Register a page embedding agency's banner from service (or the script at src); returns its URL."""
         attrs = f' data-lang="{data_lang}"' if data_lang else ""
         if integrity:
             attrs += f' integrity="{integrity}" crossorigin="anonymous"'
         self.pages[path] = {"service": service, "src": src or f"{service}/v1/{agency}/banner.js",
-                            "html_lang": html_lang, "head": head, "script_attrs": attrs,
+                            "html_lang": html_lang, "head": head, "script_attrs": attrs, "body_end": body_end,
                             "trusted_types": trusted_types}
         return f"{self.origin}{path}"
 

@@ -196,3 +196,28 @@ def test_screenshots_for_review(visitor, live_server, site, service, screen, lan
     path = SCREENSHOTS / f"notice-{lang}-{screen[0]}x{screen[1]}.png"
     assert visitor.driver.save_screenshot(str(path))
     assert path.stat().st_size > 1000
+
+
+# Where the notice sits in the page: after the footer (so last in the tab order), the spacer after it too.
+NOTICE_PLACE = """
+const host = document.querySelector('[data-consent-notice]');
+const footer = document.querySelector('footer');
+return {slowScriptRan: window.slowScriptRan === true,
+        afterFooter: Boolean(footer.compareDocumentPosition(host) & Node.DOCUMENT_POSITION_FOLLOWING),
+        parent: host.parentNode.nodeName, last: document.body.lastElementChild.nodeName};
+"""
+
+
+def test_a_banner_run_mid_parse_still_puts_the_notice_after_the_footer(visitor, site, service):
+    # The async banner runs while a slow script holds the parser before the footer (as an embed's frame can):
+    # the notice must still come after the footer, or Tab reaches it before the footer's Cookie settings link.
+    footer = '<script src="/slow.js"></script><footer><a href="/privacy">Privacy policy</a></footer>'
+    url = site.add_page("/p/slow", service, "layout", body_end=footer)
+    visitor.visit(url).wait_shown()
+    place = visitor.driver.execute_script(NOTICE_PLACE)
+    assert place["slowScriptRan"] and place["afterFooter"], place
+    assert place["parent"] == "BODY" and place["last"] == "DIV", place
+    actions = ActionChains(visitor.driver)
+    visitor.driver.find_element(By.CSS_SELECTOR, "main a").send_keys("")  # focus the page's Cookie settings link
+    actions.send_keys(Keys.TAB).perform()
+    assert visitor.driver.switch_to.active_element.text == "Privacy policy"
