@@ -155,4 +155,4 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // Storage, fingerprinting and request initiators through the DevTools protocol (issue 22).
-importScripts("devtools_watch.js");
+importScripts("devtools_watch.js", "devtools_record.js");

@@ -1,7 +1,7 @@
 """CONSENT_WAIVER_LEAD_DAYS read into the app, apart from the package face so the pure rules import alone."""
 
 from server.core.settings import DEFAULT_LEAD_DAYS
-from server.core.settings import whole_number
+from server.core.setting_values import whole_number
 from server.waivers.workflow import LEAD_DAYS_KEY
 
 VARIABLE = "CONSENT_WAIVER_LEAD_DAYS"
