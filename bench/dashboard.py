@@ -9,6 +9,7 @@ and an agency page on both databases. Prints one table; `--json FILE` keeps the 
 """
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -68,6 +69,7 @@ def measure(kind, url, folder, ids, args):
     """Seed one database and time the pages on it."""
     upgrade_url(url)
     app = create_app({"AGENCIES_DIR": str(folder), "SECRET_KEYS": KEYS, "DEMO": False, "DATABASE_URL": url})
+    gc.freeze()  # as gunicorn's post_worker_init does (server/gunicorn_conf.py): the built app out of GC's reach
     started = time.perf_counter()
     with engine_of(app).begin() as connection:
         seed(connection, ids, days=args.days, pages=args.pages, findings=not args.no_findings,

@@ -15,6 +15,7 @@ pages takes about 50 minutes at 60 pages/min on this machine: --check grid does 
 """
 
 import argparse
+import gc
 import gzip
 import json
 import os
@@ -293,6 +294,7 @@ def main():
                 connection.exec_driver_sql("ANALYZE")
             headers = {"Authorization": staff_bearer(database, "auditor"), "Accept": "text/html"}
             client = app.test_client()
+            gc.freeze()  # as gunicorn's post_worker_init does (server/gunicorn_conf.py): what is held, out of GC's reach
             for label, path in (("matrix /console/", "/console/"), ("matrix, failing only", "/console/?failing=1"),
                                 ("API agencies", "/console/api/agencies"),
                                 ("agency page", f"/console/agencies/{ids[len(ids) // 2]}")):
