@@ -5,6 +5,7 @@ import os
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ from server.waivers.workflow import in_force
 
 log = logging.getLogger("monitoring")
 MAIL_RETRY_WINDOW = timedelta(days=1)
+# Sitemaps read at once when several agencies are due together: each read waits on the agency's own site.
+SITEMAP_READERS = 8
 
 
 class UnknownAgency(LookupError):
@@ -58,19 +61,23 @@ def monitored(app, ids=()):
 
 def start(app, agencies, *, trigger, key_for, browser="local"):
     """A run per agency (created once per key); the page ids of those created now."""
-    created = []
+    due = []
     for agency in agencies:
         key = key_for(agency)
         with session_for(app) as db:
-            if runs.run_exists(db, key):
-                continue
-        # Outside any transaction: reading a sitemap may take seconds, and a SQLite writer must not wait on it.
-        pages, notes = whole_site.pages_for(agency)
-        with session_for(app) as db:
-            run, new = runs.start_run(db, agency, trigger=trigger, key=key, browser=browser, pages=pages,
-                                      notes=notes)
-            if new:
-                created.extend(runs.page_ids(db, run.id))
+            if not runs.run_exists(db, key):
+                due.append((agency, key))
+    created = []
+    # Outside any transaction: reading a sitemap may take seconds, and a SQLite writer must not wait on it. Many
+    # agencies due in the same minute have theirs read SITEMAP_READERS at a time, each run started as its turn comes.
+    with ThreadPoolExecutor(max_workers=SITEMAP_READERS, thread_name_prefix="sitemap") as readers:
+        chosen = readers.map(lambda item: whole_site.pages_for(item[0]), due)
+        for (agency, key), (pages, notes) in zip(due, chosen):
+            with session_for(app) as db:
+                run, new = runs.start_run(db, agency, trigger=trigger, key=key, browser=browser, pages=pages,
+                                          notes=notes)
+                if new:
+                    created.extend(runs.page_ids(db, run.id))
     return created
 
 

@@ -6,8 +6,11 @@ tests start runs without checking them (choosing pages needs no browser): missin
 sitemaps leave a note and the listed page, and the choice holds until the sitemap's URLs change.
 """
 
+import dataclasses
 import functools
 import gzip
+import threading
+import time
 
 import mx_site
 import pytest
@@ -32,6 +35,7 @@ pytestmark = pytest.mark.browser
 NEVER = "0 0 1 1 *"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 SITEMAP = {"mode": "index", "extra": []}
+READING = {"now": 0, "most": 0, "lock": threading.Lock()}
 
 sitemaps = Blueprint("sitemaps", __name__)
 
@@ -62,6 +66,14 @@ def sitemap_index():
         return _xml(b'<?xml version="1.0"?><urlset><url><loc>' + origin.encode() + b"/news/1/</url>")
     if mode == "bomb":
         return Response(_bomb(), mimetype="application/gzip")
+    if mode == "slow":
+        # A slow site: how many agencies' sitemaps are being read at the same moment.
+        with READING["lock"]:
+            READING["now"] += 1
+            READING["most"] = max(READING["most"], READING["now"])
+        time.sleep(0.5)
+        with READING["lock"]:
+            READING["now"] -= 1
     children = [f"{origin}/sitemaps/mx.xml.gz", f"{origin}/sitemaps/sections.xml", "http://169.254.169.254/s.xml"]
     locs = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in children)
     return _xml(f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {NS}>{locs}</sitemapindex>'.encode())
@@ -189,3 +201,21 @@ def test_a_broken_sitemap_is_a_note_and_the_listed_page_still_runs(checked, mode
         SITEMAP["mode"] = "index"
     assert urls == [f"{site.url}/mx/1/"]
     assert len(notes) == 1 and notes[0].startswith(f"sitemap {site.url}/sitemap.xml: ") and says in notes[0]
+
+
+def test_many_agencies_due_together_have_their_sitemaps_read_at_once(checked):
+    site = checked[0]
+    mx = site.app.extensions["registry"].get("mx")
+    agencies = [dataclasses.replace(mx, id=f"mx-{n}") for n in range(6)]
+    SITEMAP["mode"] = "slow"
+    READING["most"] = 0
+    try:
+        created = engine.start(site.app, agencies, trigger="manual", key_for=lambda _agency: runs.manual_key())
+    finally:
+        SITEMAP["mode"] = "index"
+    assert READING["most"] >= 2
+    with session_for(site.app) as db:
+        started_runs = db.scalars(select(MonitoringRun).where(MonitoringRun.agency_id.like("mx-%"))).all()
+        assert sorted(run.agency_id for run in started_runs) == [f"mx-{n}" for n in range(6)]
+        assert all(len(run.pages) == 4 for run in started_runs)
+    assert len(created) == 24
