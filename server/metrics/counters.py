@@ -8,6 +8,8 @@ from prometheus_client import Counter
 from prometheus_client import Histogram
 from prometheus_client import disable_created_metrics
 
+from server.metrics.tally import Tally
+
 # A *_created sample per label set would double the text for no use: Prometheus tracks resets itself.
 disable_created_metrics()
 
@@ -22,3 +24,5 @@ WITHDRAWALS = Counter("consent_withdrawals", "Opt-outs withdrawn, by agency", ("
 BANNER_LOADS = Counter("consent_banner_loads", "banner.js requests answered (200 or 304), by agency", ("agency",))
 BANNER_BYTES = Counter("consent_banner_bytes", "banner.js body bytes sent (as coded on the wire), by agency",
                        ("agency",))
+# What answers count waits here and reaches the values above once a second (server/metrics/tally.py).
+TALLY = Tally(LATENCY_BUCKETS)

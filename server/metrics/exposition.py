@@ -9,6 +9,7 @@ from prometheus_client import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from server.core import settings
+from server.metrics.counters import TALLY
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 # The per-agency counter families a visitor-count snapshot keeps (server/dashboard/visitor_counts.py).
@@ -27,12 +28,14 @@ def collecting_registry(environ=None):
 
 
 def latest(registry=None):
-    """The text a Prometheus scrape reads."""
+    """The text a Prometheus scrape reads (this process's pending counts handed over first)."""
+    TALLY.flush()
     return generate_latest(registry or collecting_registry())
 
 
 def agency_totals(registry=None):
     """{agency: {"banner_loads": n, "opt_outs": n, "withdrawals": n}}: the cumulative counts since start."""
+    TALLY.flush()
     totals = {}
     for family in (registry or collecting_registry()).collect():
         field = AGENCY_FAMILIES.get(family.name)

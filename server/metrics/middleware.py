@@ -14,6 +14,7 @@ from server.metrics.counters import BANNER_BYTES
 from server.metrics.counters import BANNER_LOADS
 from server.metrics.counters import LATENCY
 from server.metrics.counters import OPT_OUTS
+from server.metrics.counters import TALLY
 from server.metrics.counters import WITHDRAWALS
 from server.registry import REGISTRY_KEY
 
@@ -56,15 +57,15 @@ def count(environ, status, headers, seconds):
     else:
         endpoint, agency = environ.get(ENDPOINT_KEY) or UNMATCHED, environ.get(AGENCY_KEY)
     code = status[:3]
-    _by_endpoint(endpoint, code).observe(seconds)
+    TALLY.observe(_by_endpoint(endpoint, code), seconds)
     if agency is None or code[0] not in "23":
         return
     if endpoint == BANNER:
-        _by_agency(BANNER_LOADS, agency).inc()
+        TALLY.add(_by_agency(BANNER_LOADS, agency))
         if code == "200" and environ.get("REQUEST_METHOD") != "HEAD":
-            _by_agency(BANNER_BYTES, agency).inc(_content_length(headers))
+            TALLY.add(_by_agency(BANNER_BYTES, agency), _content_length(headers))
     elif endpoint in AGENCY_COUNTERS and code == "200":
-        _by_agency(AGENCY_COUNTERS[endpoint], agency).inc()
+        TALLY.add(_by_agency(AGENCY_COUNTERS[endpoint], agency))
 
 
 # Children looked up once: prometheus_client's labels() takes a lock each time; endpoints and agencies are few.

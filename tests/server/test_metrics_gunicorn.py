@@ -64,6 +64,16 @@ class Service:
         return body.decode()
 
 
+def all_counted(text):
+    """Whether every request the fixture made is in the sums (each worker hands its counts over once a second)."""
+    requests = "consent_http_request_seconds_count"
+    return (value(text, requests, endpoint="api.opt_out", code="200") == OPT_OUTS
+            and value(text, requests, endpoint="api.withdraw", code="200") == WITHDRAWALS
+            and value(text, requests, endpoint="banner.banner_js", code="200") == BANNERS
+            and value(text, requests, endpoint="api.opt_out", code="404") == 1
+            and value(text, requests, endpoint="unmatched", code="404") == 1)
+
+
 def visit(service, method, path):
     """One visitor's request from an agency page, as the banner sends it (Origin, Referer, a forwarded address)."""
     headers = {"Origin": service.server.url, "Referer": PAGE, "X-Forwarded-For": VISITOR_ADDRESS,
@@ -103,6 +113,10 @@ def service(tmp_path_factory):
     # Refused or unknown: no agency label may come from a visitor's path.
     assert request(server.port, "POST", "/v1/no-such-agency-x1/opt-out")[0] == 404
     assert request(server.port, "GET", "/wp-admin/no-such-path-x2")[0] == 404
+    # Each worker hands its counts over once a second (server/metrics/tally.py): all of them within a few.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all_counted(running.metrics()):
+        time.sleep(0.2)
     yield running
     server.stop()
 
