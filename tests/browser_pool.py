@@ -6,6 +6,8 @@ with the old one) in a browser without cookies or cache (those belong to the pro
 A browser that stopped answering is replaced, never reused; one that cannot start fails the test.
 """
 
+import threading
+
 from selenium.common.exceptions import WebDriverException
 
 from extension.browser import launch_chrome
@@ -72,3 +74,62 @@ class BrowserPool:
         for browser in list(self._browsers.values()):
             browser.quit()
         self._browsers.clear()
+
+
+class ProductBrowsers:
+    """The browsers `consent-qa` and the monitoring worker start in this test process, kept for the next run.
+
+    extension.runner starts one browser (two with GPC) per worker thread and quits them when its run ends; every
+    page's journey already begins with a fresh window and a wiped profile (extension/driver.py), which is what
+    lets one run reuse a browser page after page. Here a run's quit() hands the browser back instead, and the
+    next run of the same kind (extension, GPC, extra arguments) gets it: about a second of browser start saved
+    per run. Remote endpoints (a Grid) are not kept. A browser that stopped answering is quit, never lent again.
+    """
+
+    def __init__(self, launch):
+        self._launch = launch
+        self._idle = {}
+        self._all = []
+        self._lock = threading.Lock()
+
+    def launch(self, *, extension=True, gpc=False, remote_url=None, extra_args=(), **others):
+        """launch_chrome's signature: an idle browser of this kind, or a new one."""
+        if remote_url or others:
+            return self._launch(extension=extension, gpc=gpc, remote_url=remote_url, extra_args=extra_args, **others)
+        key = (extension, gpc, tuple(extra_args))
+        while True:
+            with self._lock:
+                browser = self._idle.get(key, []).pop() if self._idle.get(key) else None
+            if browser is None:
+                break
+            if _answers(browser):
+                return browser
+            self._forget(browser)
+        browser = self._launch(extension=extension, gpc=gpc, extra_args=tuple(extra_args))
+        browser.quit_for_good = browser.quit
+        browser.quit = lambda: self._give_back(key, browser)
+        with self._lock:
+            self._all.append(browser)
+        return browser
+
+    def _give_back(self, key, browser):
+        try:
+            browser.driver.get("about:blank")
+        except WebDriverException:
+            self._forget(browser)
+            return
+        with self._lock:
+            self._idle.setdefault(key, []).append(browser)
+
+    def _forget(self, browser):
+        with self._lock:
+            if browser in self._all:
+                self._all.remove(browser)
+        browser.quit_for_good()
+
+    def close(self):
+        """Quit every browser started here (the test process ends)."""
+        with self._lock:
+            browsers, self._all, self._idle = list(self._all), [], {}
+        for browser in browsers:
+            browser.quit_for_good()

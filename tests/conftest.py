@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from databases import suite_console_database  # noqa: F401  (an upgraded console database for every app)
 from browser_pool import BrowserPool
+from browser_pool import ProductBrowsers
 from databases import suite_database
 from file_order import known_seconds
 from file_order import longest_files_first
@@ -53,6 +54,29 @@ def browser_pool():
     pool = BrowserPool()
     yield pool
     pool.close()
+
+
+@pytest.fixture(scope="session")
+def product_browsers():
+    """The browsers consent-qa and the monitoring worker start in this process, handed from run to run."""
+    import extension.runner
+
+    browsers = ProductBrowsers(extension.runner.launch_chrome)
+    yield browsers
+    browsers.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _runs_reuse_browsers(request):
+    """Runs in this process take their browsers from product_browsers, except in modules marked `own_browsers`
+    (those that watch a run start or quit its own browsers)."""
+    if request.node.get_closest_marker("own_browsers"):
+        yield
+        return
+    browsers = request.getfixturevalue("product_browsers")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("extension.runner.launch_chrome", browsers.launch)
+        yield
 
 
 @pytest.fixture(scope="session")

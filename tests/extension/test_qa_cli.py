@@ -80,6 +80,8 @@ def test_unreachable_page_is_a_setup_error(fx_server, tmp_path, capsys):
 
 def test_missing_chromium_is_a_setup_error(fx_server, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(browser_module, "CHROMIUM", str(tmp_path / "no-chromium"))
+    # A real start, not a browser handed on from an earlier run (tests/conftest.py's product_browsers).
+    monkeypatch.setattr("extension.runner.launch_chrome", browser_module.launch_chrome)
 
     code = main(["check", f"{fx_server}/fx/good/", "--agency", "fx", "--report-dir", str(tmp_path)])
 
