@@ -102,8 +102,8 @@ run: $(STAMP) pango
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # One pytest-xdist worker per core, each test file whole on one worker (its module fixtures start once);
-# fuzzing at the suite's size; the runs of minutes (marker `long`) wait for `make test-long`. Timing-bound
-# tests (marker `quiet`) run after, alone on the machine; status 5 is "none selected" (PYTEST_ARGS chose others).
+# fuzzing at the suite's size; the runs of minutes, load and chaos (marker `long`) wait for `make test-long`.
+# Timing-bound tests (marker `quiet`) run after, alone on the machine; status 5 is "none selected".
 TEST_ENV  := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-suite}
 XDIST     := -n auto --dist loadfile
 
@@ -111,10 +111,12 @@ test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
 	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(TEST_ENV) $(PY) -m pytest -q -m "quiet and not long" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-# The 50-page Redis queue run, the Selenium Grid runs and the wheel and sdist build: CI (.ci/run) runs them after
-# `make test`.
-test-long: $(STAMP) browser postgres redis pango grid
-	$(PY) -m pytest -q $(XDIST) -m long $(PYTEST_ARGS)
+# The 50-page Redis queue run, the Selenium Grid runs, the wheel and sdist build, then alone on the machine the load
+# and chaos runs (marker `quiet` too: visitors' latency under slow work, a respawned worker's ready time): CI
+# (.ci/run) runs them after `make test`.
+test-long: $(STAMP) browser postgres redis pango nginx grid
+	$(PY) -m pytest -q $(XDIST) -m "long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -q -m "long and quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Long runs, kept out of `make test` (see bench/README.md).
 bench-serve: $(STAMP)

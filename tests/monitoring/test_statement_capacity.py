@@ -19,8 +19,9 @@ from sqlalchemy import create_engine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 from live_service import consent_service  # noqa: E402
 
-# Timing-bound (visitors' latency while slow work runs): `make test` runs it alone, after the parallel part.
-pytestmark = pytest.mark.quiet
+# A load run, timing-bound (visitors' latency while slow work runs): `make test-long` runs it alone, after its
+# parallel part.
+pytestmark = [pytest.mark.long, pytest.mark.quiet]
 WORKERS = 3
 PDFS = 3
 YEARS = 10

@@ -3,8 +3,9 @@
 import pytest
 from load_faults import run_scenario
 
-# Timing-bound (a respawned worker's ready time): `make test` runs it alone, after the parallel part.
-pytestmark = pytest.mark.quiet
+# A chaos run, timing-bound (a respawned worker's ready time): `make test-long` runs it alone, after its parallel
+# part.
+pytestmark = [pytest.mark.long, pytest.mark.quiet]
 CONNECTIONS = 32
 # Sync workers answer one request at a time: a SIGKILL can lose at most that one.
 IN_FLIGHT_PER_WORKER = 1

@@ -14,8 +14,9 @@ from live_service import staff_token
 from slow_site import SlowSite
 from slow_site import write_agency
 
-# Timing-bound (visitors' latency while slow work runs): `make test` runs it alone, after the parallel part.
-pytestmark = pytest.mark.quiet
+# A load run, timing-bound (visitors' latency while slow work runs): `make test-long` runs it alone, after its
+# parallel part.
+pytestmark = [pytest.mark.long, pytest.mark.quiet]
 WORKERS = 3
 CHECKS = 6  # more slow checks in flight than there are workers
 PAGE_SECONDS = 3.0  # each check fetches the page twice: about 6 s per check
