@@ -8,6 +8,7 @@ A path's "opted-out" variant is served when the request carries the banner's con
 
 import html
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 
@@ -32,6 +33,7 @@ TRACKERS = (
 VIDEO_TITLE = "Tour of the licensing office (video, 2 minutes)"
 MAP_TITLE = "Map to the licensing office"
 FORM_TITLE = "Ask us a question (form)"
+SLOW_STYLES_SECONDS = 1.5
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile title'
 
 
@@ -80,6 +82,11 @@ class EmbedSite(InThread):
                 if host == "provider.test":
                     body = f"<!doctype html><title>{path}</title><p>Provider content at {path}</p>".encode()
                     self.reply(200, "text/html; charset=utf-8", body)
+                    return
+                if path == "/site.css" and "slow=1" in self.path:
+                    # A stylesheet that arrives after the async scripts ran: the frames' own border comes late.
+                    time.sleep(SLOW_STYLES_SECONDS)
+                    self.reply(200, "text/css", b"main iframe { border: 1px solid rgb(51, 51, 51) }")
                     return
                 if path == "/site.css":
                     # Like many sites: frames shown as blocks (which would override a plain `hidden`).
@@ -161,6 +168,7 @@ class EmbedSite(InThread):
             "/embeds": ("en", main, None),
             "/opt-in": ("en", main, None, OPT_IN_AGENCY),
             "/known": ("es", f"<h1>Oficina</h1>\n{known}", None),
+            "/slow-styles": ("en", video, None),
             # QA's fixtures: what a visitor who opted out gets, served by the site itself.
             "/qa/disappears": ("en", main, main.replace(video, "")),
             "/qa/dead-end": ("en", main, main.replace(video, (
@@ -174,13 +182,14 @@ class EmbedSite(InThread):
         if opted_out and opted_out_main is not None:
             main = opted_out_main
         service = f"{self.service}/v1/{agency[0] if agency else AGENCY}"
+        styles = "/site.css?slow=1" if path == "/slow-styles" else "/site.css"
         return f"""<!doctype html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Licensing office</title>
-<link rel="stylesheet" href="/site.css">
+<link rel="stylesheet" href="{styles}">
 <script src="{service}/banner.js" async></script>
 <script src="{service}/embeds.js" async></script>
 </head>

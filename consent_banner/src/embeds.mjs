@@ -26,6 +26,8 @@ const EMBEDS = 'iframe[data-tracker][data-src]'
 // Marks a frame the visitor loaded with the button: it stays loaded for this page view.
 const LOADED = 'data-consent-loaded'
 const PLACEHOLDER = 'data-consent-placeholder'
+// The longest a placeholder waits for the page's stylesheets (the frame's box is only final once they apply).
+const STYLES_WAIT_MS = 3000
 // The notice's host carries the language it was shown in: placeholders speak the same.
 const NOTICE = 'consent-notice[lang]'
 
@@ -134,6 +136,7 @@ class Embeds {
   /** @type {string} */ #lang
   /** @type {CSSStyleSheet | undefined} the placeholders' styles, adopted by the document on first use */ #styleSheet
   /** @type {Map<HTMLIFrameElement, HTMLElement>} each held-back frame and its placeholder */ #held = new Map()
+  /** @type {boolean | null} waiting for the page's stylesheets; null once waited */ #waitingForStyles = false
 
   /**
    * @param {EmbedsData} data
@@ -175,6 +178,8 @@ class Embeds {
       for (const $frame of document.querySelectorAll(`${EMBEDS}:not([src])`)) $frame.src = $frame.dataset.src
       return
     }
+    // This script is async: it may run before the page's stylesheets apply, when a frame's box is not yet its own.
+    if (this.#stylesPending()) return
     for (let $frame of document.querySelectorAll(`${EMBEDS}:not([${LOADED}])`)) {
       if (this.#held.has($frame)) continue
       if ($frame.hasAttribute('src')) {
@@ -186,6 +191,29 @@ class Embeds {
       }
       this.#hold($frame)
     }
+  }
+
+  /**
+   * Whether a stylesheet of the page is still loading; if so, update again once all have loaded or failed (at most
+   * STYLES_WAIT_MS: a sheet that never loads must not keep the placeholders away). The frames show no content meanwhile.
+   * @returns {boolean}
+   */
+  #stylesPending () {
+    const pending = [...document.querySelectorAll('link[rel~="stylesheet"]')]
+      .filter($link => !$link.sheet && !$link.disabled)
+    if (!pending.length || this.#waitingForStyles === null) return false
+    if (!this.#waitingForStyles) {
+      this.#waitingForStyles = true
+      const loaded = pending.map($link => new Promise(resolve => {
+        $link.addEventListener('load', resolve, { once: true })
+        $link.addEventListener('error', resolve, { once: true })
+      }))
+      Promise.race([Promise.all(loaded), new Promise(resolve => setTimeout(resolve, STYLES_WAIT_MS))]).then(() => {
+        this.#waitingForStyles = null // waited once: from now on, hold frames as they come
+        this.#update()
+      })
+    }
+    return true
   }
 
   /**

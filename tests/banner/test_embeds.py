@@ -202,6 +202,13 @@ def test_known_providers_links_kinds_and_the_pages_language(visitor, embed_site)
     assert embed_site.provider_hits() == []
 
 
+def test_a_placeholder_takes_the_frames_box_once_a_late_stylesheet_has_applied(visitor, embed_site):
+    opted_out_visit(visitor, embed_site, "/slow-styles")
+    (video,) = placeholders(visitor, 1)
+    # 480 x 270 and the late sheet's 1px border (not the 2px default border the frame had before it arrived).
+    assert video["box"] == [482, 272]
+
+
 def test_the_demo_sites_video_and_its_placeholder_after_opting_out(visitor, live_server):
     visitor.visit(f"{live_server}/demo/").wait_shown()
     visitor.wait(lambda d: visitor.requested("/demo/media/player"), "the demo's welcome video did not load")
