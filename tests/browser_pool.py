@@ -12,6 +12,8 @@ from selenium.common.exceptions import WebDriverException
 
 from extension.browser import launch_chrome
 
+MAX_IDLE = 4  # browsers kept between runs (one run takes at most two per worker thread)
+
 
 def fresh_tab(driver):
     """Leave the driver on a new blank tab, every other tab closed, and no cookie or cached file in the profile."""
@@ -89,6 +91,7 @@ class ProductBrowsers:
     def __init__(self, launch):
         self._launch = launch
         self._idle = {}
+        self._order = []  # idle browsers, longest idle first
         self._all = []
         self._lock = threading.Lock()
 
@@ -100,6 +103,8 @@ class ProductBrowsers:
         while True:
             with self._lock:
                 browser = self._idle.get(key, []).pop() if self._idle.get(key) else None
+                if browser is not None:
+                    self._order.remove(browser)
             if browser is None:
                 break
             if _answers(browser):
@@ -120,16 +125,26 @@ class ProductBrowsers:
             return
         with self._lock:
             self._idle.setdefault(key, []).append(browser)
+            self._order.append(browser)
+            # An idle Chromium holds a few hundred MiB: beyond MAX_IDLE, the one idle longest goes.
+            oldest = self._order.pop(0) if len(self._order) > MAX_IDLE else None
+        if oldest is not None:
+            self._forget(oldest)
 
     def _forget(self, browser):
         with self._lock:
             if browser in self._all:
                 self._all.remove(browser)
+            for idle in self._idle.values():
+                if browser in idle:
+                    idle.remove(browser)
+            if browser in self._order:
+                self._order.remove(browser)
         browser.quit_for_good()
 
     def close(self):
         """Quit every browser started here (the test process ends)."""
         with self._lock:
-            browsers, self._all, self._idle = list(self._all), [], {}
+            browsers, self._all, self._idle, self._order = list(self._all), [], {}, []
         for browser in browsers:
             browser.quit_for_good()

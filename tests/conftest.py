@@ -67,15 +67,11 @@ def product_browsers():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _runs_reuse_browsers(request):
-    """Runs in this process take their browsers from product_browsers, except in modules marked `own_browsers`
-    (those that watch a run start or quit its own browsers)."""
-    if request.node.get_closest_marker("own_browsers"):
-        yield
-        return
-    browsers = request.getfixturevalue("product_browsers")
+def _runs_reuse_browsers(product_browsers):
+    """Runs in this process take their browsers from product_browsers (a test that must see a real start patches
+    extension.runner.launch_chrome back)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("extension.runner.launch_chrome", browsers.launch)
+        patch.setattr("extension.runner.launch_chrome", product_browsers.launch)
         yield
 
 
