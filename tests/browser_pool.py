@@ -6,6 +6,8 @@ with the old one) in a browser without cookies or cache (those belong to the pro
 A browser that stopped answering is replaced, never reused; one that cannot start fails the test.
 """
 
+import copy
+import os
 import threading
 
 from selenium.common.exceptions import WebDriverException
@@ -83,68 +85,75 @@ class ProductBrowsers:
 
     extension.runner starts one browser (two with GPC) per worker thread and quits them when its run ends; every
     page's journey already begins with a fresh window and a wiped profile (extension/driver.py), which is what
-    lets one run reuse a browser page after page. Here a run's quit() hands the browser back instead, and the
-    next run of the same kind (extension, GPC, extra arguments) gets it: about a second of browser start saved
-    per run. Remote endpoints (a Grid) are not kept. A browser that stopped answering is quit, never lent again.
+    lets one run reuse a browser page after page. Here a run gets a loan of a browser, and the loan's quit() hands
+    it back; the next run of the same kind (extension, GPC, extra arguments) gets it: about a second of browser
+    start saved per run. At most MAX_IDLE wait, the one idle longest quit first. Remote endpoints (a Grid) are not
+    kept, and a forked child (a test that becomes another user) starts and quits its own. A browser that stopped
+    answering is quit, never lent again.
     """
 
     def __init__(self, launch):
         self._launch = launch
-        self._idle = {}
-        self._order = []  # idle browsers, longest idle first
+        self._owner = os.getpid()
+        self._idle = []  # (kind, browser), longest idle first
         self._all = []
+        self._loans = []  # the loans not yet given back
         self._lock = threading.Lock()
 
     def launch(self, *, extension=True, gpc=False, remote_url=None, extra_args=(), **others):
-        """launch_chrome's signature: an idle browser of this kind, or a new one."""
-        if remote_url or others:
+        """launch_chrome's signature: a loan of an idle browser of this kind, or of a new one."""
+        if remote_url or others or os.getpid() != self._owner:
             return self._launch(extension=extension, gpc=gpc, remote_url=remote_url, extra_args=extra_args, **others)
-        key = (extension, gpc, tuple(extra_args))
+        kind = (extension, gpc, tuple(extra_args))
         while True:
             with self._lock:
-                browser = self._idle.get(key, []).pop() if self._idle.get(key) else None
-                if browser is not None:
-                    self._order.remove(browser)
-            if browser is None:
+                found = next((entry for entry in reversed(self._idle) if entry[0] == kind), None)
+                if found is not None:
+                    self._idle.remove(found)
+            if found is None:
                 break
-            if _answers(browser):
-                return browser
-            self._forget(browser)
+            if _answers(found[1]):
+                return self._lend(kind, found[1])
+            self._forget(found[1])
         browser = self._launch(extension=extension, gpc=gpc, extra_args=tuple(extra_args))
-        browser.quit_for_good = browser.quit
-        browser.quit = lambda: self._give_back(key, browser)
         with self._lock:
             self._all.append(browser)
-        return browser
+        return self._lend(kind, browser)
 
-    def _give_back(self, key, browser):
+    def _lend(self, kind, browser):
+        """The run's handle: a copy of the browser whose quit() ends this loan only (a run may quit one twice)."""
+        loan = copy.copy(browser)
+        loan.quit = lambda: self._give_back(kind, browser, loan)
+        with self._lock:
+            self._loans.append(loan)
+        return loan
+
+    def _give_back(self, kind, browser, loan):
+        with self._lock:
+            if not any(lent is loan for lent in self._loans):
+                return  # that loan ended already
+            self._loans = [lent for lent in self._loans if lent is not loan]
         try:
             browser.driver.get("about:blank")
         except WebDriverException:
             self._forget(browser)
             return
         with self._lock:
-            self._idle.setdefault(key, []).append(browser)
-            self._order.append(browser)
-            # An idle Chromium holds a few hundred MiB: beyond MAX_IDLE, the one idle longest goes.
-            oldest = self._order.pop(0) if len(self._order) > MAX_IDLE else None
-        if oldest is not None:
-            self._forget(oldest)
+            self._idle.append((kind, browser))
+            evicted = self._idle.pop(0)[1] if len(self._idle) > MAX_IDLE else None
+        if evicted is not None:
+            self._forget(evicted)
 
     def _forget(self, browser):
         with self._lock:
             if browser in self._all:
                 self._all.remove(browser)
-            for idle in self._idle.values():
-                if browser in idle:
-                    idle.remove(browser)
-            if browser in self._order:
-                self._order.remove(browser)
-        browser.quit_for_good()
+            self._idle = [entry for entry in self._idle if entry[1] is not browser]
+        browser.quit()
 
     def close(self):
         """Quit every browser started here (the test process ends)."""
         with self._lock:
-            browsers, self._all, self._idle, self._order = list(self._all), [], {}, []
+            browsers, self._all, self._idle, self._loans = list(self._all), [], [], []
         for browser in browsers:
-            browser.quit_for_good()
+            browser.quit()
