@@ -294,7 +294,7 @@ def main():
                 connection.exec_driver_sql("ANALYZE")
             headers = {"Authorization": staff_bearer(database, "auditor"), "Accept": "text/html"}
             client = app.test_client()
-            gc.freeze()  # as gunicorn's post_worker_init does (server/gunicorn_conf.py): what is held, out of GC's reach
+            gc.freeze()  # as gunicorn's post_worker_init does (server/gunicorn_conf.py)
             for label, path in (("matrix /console/", "/console/"), ("matrix, failing only", "/console/?failing=1"),
                                 ("API agencies", "/console/api/agencies"),
                                 ("agency page", f"/console/agencies/{ids[len(ids) // 2]}")):

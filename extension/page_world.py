@@ -1,7 +1,7 @@
 """Measure the page under test from a DevTools isolated world: its scripts share the DOM, never our code or answers.
 
 Issue 19.3: the old channel (CustomEvents on `document`) let a page hear, stop, rewrite and forge what the
-add-on answered. Here the driver runs dom.js, facts.js and injected/page_agent.js through CDP
+add-on answered. Here the driver runs dom.js, facts.js, links.js and injected/page_agent.js through CDP
 (`Page.createIsolatedWorld` + `Runtime.evaluate`, chromedriver's goog/cdp/execute, which remote Chromium
 endpoints answer too) in a world of its own: the page can change its DOM, which is what is measured, but
 not the measuring code, its prototypes or the value handed back. One world per document; created again
@@ -38,7 +38,7 @@ def main_frame(driver) -> dict:
 @cache
 def agent_source() -> str:
     """The measuring code, DOM helpers first, built with rules.json as the driver reads it."""
-    parts = [(ADDON_DIR / name).read_text(encoding="utf-8") for name in ("dom.js", "facts.js")]
+    parts = [(ADDON_DIR / name).read_text(encoding="utf-8") for name in ("dom.js", "facts.js", "links.js")]
     parts.append(injected("page_agent.js"))
     parts.append(f"globalThis.consentQaPage = globalThis.consentQaAgent({json.dumps(RULES)}); true;")
     return "\n".join(parts)

@@ -17,7 +17,6 @@ globalThis.consentQaFacts = (rules) => {
   const BANNER_LABEL = new RegExp(rules.banner_like.label, "i");
   const BANNER_TEXT = new RegExp(rules.banner_like.text, "i");
   const OPT_OUT_NAME = new RegExp(rules.names.opt_out, "i");
-  const NEXT_LINK_SKIP = new RegExp(rules.next_link_skip, "i");
 
   /** The page itself is never the notice: a platform may put its classes on <body> (issue 21, class 5). */
   function isPageItself(el) {
@@ -273,40 +272,6 @@ globalThis.consentQaFacts = (rules) => {
     return null;
   }
 
-  /** Whether a link sits in the notice or is the control that reopens it (following it proves nothing). */
-  function inConsentUi(el) {
-    for (let node = el; node; node = parentOf(node)) {
-      if (node.matches && (node.matches(NOTICE_HOOK) || node.matches(rules.hooks.reopen))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The first link to another page of the same origin that a visitor would follow next: not in the
-   * notice, not a tracker's (prefixes: absolute request prefixes), not a download or a log-out.
-   */
-  function nextLink(prefixes) {
-    const here = location.href.split("#")[0];
-    for (const a of document.querySelectorAll("a[href]")) {
-      let url;
-      try {
-        url = new URL(a.href);
-      } catch (e) {
-        continue;
-      }
-      const target = url.href.split("#")[0];
-      if (url.origin !== location.origin || target === here || inConsentUi(a) || NEXT_LINK_SKIP.test(url.pathname)) {
-        continue;
-      }
-      if (!prefixes.some((p) => url.href.startsWith(p))) {
-        return target;
-      }
-    }
-    return null;
-  }
-
   /**
    * Inside a frame that holds a platform's notice (the driver runs this there): the frame's document is the
    * notice's content; where it sits on the page is measured from the top document.
@@ -326,5 +291,5 @@ globalThis.consentQaFacts = (rules) => {
     };
   }
 
-  return { facts, snapshot, accessibleName, shadowRoots, optOutControl, nextLink, frameFacts };
+  return { facts, snapshot, accessibleName, shadowRoots, optOutControl, frameFacts };
 };

@@ -2,8 +2,9 @@
 
 A process beside gunicorn's workers (server/commands/snapshots.py, started by the master) takes a snapshot
 every CONSENT_METRICS_SNAPSHOT_SECONDS and once at shutdown, writing only the agencies whose counts moved.
-A master counts from zero, so its rows are one series; a day's count is the sum, over series, of the increases between consecutive rows (a
-series' first row is its increase from zero), credited to the Commonwealth day the later row was taken on.
+A master counts from zero, so its rows are one series; a day's count is the sum, over series, of the
+increases between consecutive rows (a series' first row is its increase from zero), credited to the
+Commonwealth day the later row was taken on.
 """
 
 import logging

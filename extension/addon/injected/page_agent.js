@@ -1,11 +1,12 @@
 /**
  * Evaluated by the driver in a DevTools isolated world of the page under test (extension/page_world.py),
- * after dom.js and facts.js: the page's scripts share the DOM with it but none of its variables,
+ * after dom.js, facts.js and links.js: the page's scripts share the DOM with it but none of its variables,
  * prototypes or events, so they can neither read, rewrite nor forge what it measures (issue 19.3).
  * Defines globalThis.consentQaAgent(rules) -> { handle(request) }; a request is { op, ...params }.
  */
 globalThis.consentQaAgent = (rules) => {
   const measure = globalThis.consentQaFacts(rules);
+  const links = globalThis.consentQaLinks(rules);
   const { deepContains } = globalThis.consentQaDom;
   // Keyboard reachability: the driver presses Tab; focusin notes what received the focus.
   let focusLog = null;
@@ -100,7 +101,7 @@ globalThis.consentQaAgent = (rules) => {
         control.click();
         return { ok: true };
       case "next-link":
-        return { url: measure.nextLink(request.prefixes || []) };
+        return { url: links.nextLink(request.prefixes || []) };
       case "focus-start":
         return startFocusLog();
       case "focus-log":
