@@ -7,45 +7,30 @@ come from a DevTools isolated world (extension/page_world.py). No DOM event of t
 """
 
 import json
-import weakref
 
 from selenium.common.exceptions import NoSuchWindowException
 from selenium.common.exceptions import WebDriverException
 
-from extension.chromium import RECORD_PAGE
 from extension.chromium import injected
 from extension.page_world import PageWorldError
 from extension.page_world import ask_page_world
+from extension.windows import known_record_window
+from extension.windows import page_window
+from extension.windows import record_window
 
-WORKER_OPS = frozenset({"read", "last", "reset", "ping"})
-# The record window of each driver (its handle): opened on first use, kept until the browser quits.
-_record_windows: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+WORKER_OPS = frozenset({"read", "last", "quiet", "reset", "ping"})
 
 
 class ChannelError(RuntimeError):
     """The extension did not answer: the record cannot be trusted."""
 
 
-def record_window(driver) -> str:
-    """The handle of the window showing record.html, opened now if it is missing; the current window stays."""
-    handle = _record_windows.get(driver)
-    if handle is not None and handle in driver.window_handles:
-        return handle
-    current = driver.current_window_handle
-    driver.switch_to.new_window("window")
-    driver.get(RECORD_PAGE)
-    handle = driver.current_window_handle
-    _record_windows[driver] = handle
-    driver.switch_to.window(current)
-    return handle
-
-
 def ask_worker(driver, op: str, **params) -> dict:
     """Ask the service worker from record.html, then come back to the page under test."""
-    page = driver.current_window_handle
+    page = page_window(driver)
     try:
         try:
-            driver.switch_to.window(_record_windows.get(driver) or record_window(driver))
+            driver.switch_to.window(known_record_window(driver))
         except NoSuchWindowException:
             driver.switch_to.window(record_window(driver))  # closed by someone: open it again
         try:

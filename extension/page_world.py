@@ -16,6 +16,7 @@ from selenium.common.exceptions import WebDriverException
 from extension.chromium import ADDON_DIR
 from extension.chromium import injected
 from extension.rules import RULES
+from extension.windows import page_window
 
 WORLD = "consent-qa"
 NOT_INSTALLED = "consent-qa: not installed"
@@ -57,8 +58,7 @@ def _evaluate(driver, context: int, expression: str):
 
 def _ask_once(driver, call: str):
     """The world of the current document (made, and the agent installed, if new), and call's value in it."""
-    frame_id = driver.current_window_handle  # chromedriver's handle is the tab's target id: its top frame's id
-    context = cdp(driver, "Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD})
+    context = cdp(driver, "Page.createIsolatedWorld", {"frameId": page_window(driver), "worldName": WORLD})
     result = _evaluate(driver, context["executionContextId"], call)
     if result == NOT_INSTALLED:
         _evaluate(driver, context["executionContextId"], agent_source())

@@ -13,6 +13,7 @@ import threading
 from selenium.common.exceptions import WebDriverException
 
 from extension.browser import launch_chrome
+from extension.windows import use_page_window
 
 MAX_IDLE = 4  # browsers kept between runs (one run takes at most two per worker thread)
 
@@ -25,7 +26,7 @@ def fresh_tab(driver):
     for handle in old:
         driver.switch_to.window(handle)
         driver.close()
-    driver.switch_to.window(new)
+    use_page_window(driver, new)
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
 

@@ -11,6 +11,9 @@
  */
 
 let counter = 0;
+// When the newest observation was made: kept here as well, so "last" and "quiet" read no stored event
+// (null in a worker started again after idling out: then read once from the stored record).
+let newest = null;
 
 /**
  * Store one observation under a unique, time-ordered key.
@@ -21,6 +24,7 @@ let counter = 0;
 function store(kind, data) {
   counter += 1;
   const now = Date.now();
+  newest = now;
   const key = `e:${String(now).padStart(15, "0")}:${String(counter).padStart(8, "0")}:${Math.random().toString(36).slice(2, 8)}`;
   return chrome.storage.session.set({ [key]: { kind, time: now, ...data } });
 }
@@ -101,8 +105,44 @@ async function reset(wipe) {
     );
   }
   await chrome.storage.session.clear();
+  newest = 0;
   await watchTabs(); // devtools_watch.js: the next visit is watched from its first script
   return { ok: true };
+}
+
+/**
+ * When the newest observation was made (0: none since the last reset).
+ * @returns {Promise<number>}
+ */
+async function newestTime() {
+  if (newest === null) {
+    const all = await chrome.storage.session.get(null);
+    const stored = Object.keys(all).filter((k) => k.startsWith("e:")).reduce((t, k) => Math.max(t, all[k].time), 0);
+    newest = Math.max(newest || 0, stored); // an observation made meanwhile set it already
+  }
+  return newest;
+}
+
+/**
+ * Wait until nothing new was observed for quietMs (network and cookies settled), or limitMs passed.
+ * The driver's one ask instead of a probe every few milliseconds through WebDriver.
+ * @param {number} quietMs
+ * @param {number} limitMs
+ * @returns {Promise<object>} {newest, now, quiet}: the worker's clock when it answered
+ */
+async function quiet(quietMs, limitMs) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const last = await newestTime();
+    const now = Date.now();
+    if (now - last >= quietMs || now >= deadline) {
+      return { newest: last, now, quiet: now - last >= quietMs };
+    }
+    // Until the window would close; an observation meanwhile moves newest and the next look sees it.
+    await new Promise((resolve) => {
+      setTimeout(resolve, Math.max(20, Math.min(quietMs - (now - last), deadline - now)));
+    });
+  }
 }
 
 /**
@@ -135,12 +175,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     return false;
   }
   if (op === "last") {
-    // Cheap progress probe: how many events and when the newest arrived (for "network quiet" waits).
-    chrome.storage.session.get(null).then((all) => {
-      const keys = Object.keys(all).filter((k) => k.startsWith("e:")).sort();
-      const newest = keys.length ? all[keys[keys.length - 1]].time : 0;
-      sendResponse({ count: keys.length, newest, now: Date.now() });
-    });
+    // Cheap progress probe: when the newest observation was made, and the worker's clock.
+    newestTime().then((time) => sendResponse({ newest: time, now: Date.now() }));
+    return true;
+  }
+  if (op === "quiet") {
+    quiet(Number(message.quiet_ms) || 0, Number(message.limit_ms) || 0).then(sendResponse,
+      (e) => sendResponse({ error: String(e) }));
     return true;
   }
   if (op === "read") {

@@ -13,6 +13,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 
 from extension.page_world import cdp
+from extension.windows import page_window
 
 WORLD = "consent-qa-typing"
 MAX_KEYS = 100  # per origin and area: the evidence of a finding stays small on pages that store hundreds
@@ -74,7 +75,7 @@ def stored(driver) -> dict:
 
 def _in_world(driver, expression: str):
     """Evaluate in our own isolated world of the top frame; the page's scripts share only the DOM."""
-    context = cdp(driver, "Page.createIsolatedWorld", {"frameId": driver.current_window_handle, "worldName": WORLD})
+    context = cdp(driver, "Page.createIsolatedWorld", {"frameId": page_window(driver), "worldName": WORLD})
     answer = cdp(driver, "Runtime.evaluate", {"expression": expression, "contextId": context["executionContextId"],
                                                "returnByValue": True})
     return (answer.get("result") or {}).get("value")

@@ -1,5 +1,6 @@
 """launch_chrome and the extension's record: plain browsers, GPC, fixed id, clean quit, what is recorded."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from extension.chromium import extension_id
 from extension.browser import launch_chrome
 from extension.chromium import merge_features
 from extension.channel import ask_page
-from extension.channel import record_window
+from extension.windows import record_window
 from extension.driver import fresh_tab
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
@@ -124,3 +125,58 @@ def test_record_survives_the_worker_stopping(fx_server, qa_browser):
     events = ask_page(driver, "read")["events"]
     assert len(events) > seen
     assert any(e["kind"] == "request" and e["url"] == f"{fx_server}/fx/good/more" for e in events[seen:])
+
+
+@pytest.mark.browser
+def test_a_quiet_wait_lasts_until_the_page_stops_writing_cookies(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/privacy")
+    # The page writes a cookie every 100 ms for about a second, then stops.
+    driver.execute_script("let n = 0; const t = setInterval(() => { document.cookie = `tick=${n}; path=/`;"
+                          " n += 1; if (n === 10) clearInterval(t); }, 100);")
+    time.sleep(0.25)  # writing has begun
+    answer = wait_quiet(driver, quiet_ms=300)
+
+    assert answer["now"] - answer["newest"] >= 300
+    writes = [e["value"] for e in ask_page(driver, "read")["events"] if e["kind"] == "cookie-write"]
+    assert writes[-1].startswith("tick=9"), writes  # nothing was left out: the wait outlasted the writes
+    # A wait that cannot end quiet ends at its limit, saying so.
+    driver.execute_script("setInterval(() => { document.cookie = 'busy=1; path=/'; }, 50);")
+    time.sleep(0.25)
+    busy = wait_quiet(driver, quiet_ms=300, limit=0.6)
+    assert busy["quiet"] is False and busy["now"] - busy["newest"] < 300
+
+
+@pytest.mark.browser
+def test_each_ask_is_one_command_fewer_than_asking_where_the_page_is_first(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/good/")
+    ask_page(driver, "facts")  # the measuring code is installed in the new document's world once
+    sent = []
+    execute = driver.execute
+    driver.execute = lambda command, params=None: sent.append(command) or execute(command, params)
+    try:
+        ask_page(driver, "last")  # the worker, from record.html
+        worker = list(sent)
+        sent.clear()
+        ask_page(driver, "facts")  # the page's isolated world
+        world = list(sent)
+    finally:
+        del driver.execute
+    # Each command is a hop through a Grid: going there and back, never "where am I?" first.
+    assert worker == ["switchToWindow", "w3cExecuteScriptAsync", "switchToWindow"]
+    assert world == ["executeCdpCommand", "executeCdpCommand"]
+
+
+@pytest.mark.browser
+def test_a_fresh_tab_replaces_the_page_and_is_shown_at_full_size(fx_server, qa_browser):
+    driver = qa_browser.driver
+    for _ in range(3):
+        fresh_tab(driver)
+        driver.get(f"{fx_server}/fx/good/")
+    # The page under test and record.html (in a window of its own), nothing left of earlier visits.
+    assert len(driver.window_handles) == 2
+    shown = driver.execute_script("return [document.visibilityState, innerWidth, outerHeight]")
+    assert shown == ["visible", 1280, 900]
