@@ -19,12 +19,14 @@ from pypdf import PdfReader
 from test_dashboard import matrix_rows
 
 from server.auth import accounts
+from server.db.clock import today as commonwealth_today
 from server.db.session import session_for
 from server.monitoring.models import MonitoredPage
 from server.monitoring.models import MonitoringRun
 
 HTML = {"Accept": "text/html"}
-TODAY = NOW.date()
+# The statement's days are the Commonwealth's: from 19:00 or 20:00 in Boston, UTC's date is already tomorrow.
+TODAY = commonwealth_today()
 DOWN = "plain-d"  # Board of Library Commissioners: its site is down, every page's check failed
 DOWN_NAME = "Board of Library Commissioners"
 PARTLY = "hhs-b"  # Department of Public Health: its newest run checked one page of two, which passed
