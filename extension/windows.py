@@ -44,10 +44,7 @@ def page_window(driver) -> str:
     return handle
 
 
-def use_page_window(driver, handle: str | None) -> None:
-    """Switch to the window under test and remember it; None forgets it (the next ask learns it again)."""
-    if handle is None:
-        _page_windows.pop(driver, None)
-        return
+def use_page_window(driver, handle: str) -> None:
+    """Switch to the window under test and remember it."""
     driver.switch_to.window(handle)
     _page_windows[driver] = handle
