@@ -53,10 +53,11 @@ def fresh_tab(driver) -> None:
     ask_worker(driver, "reset", wipe=True)
 
 
-def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0) -> dict:
+def wait_quiet(driver, quiet_ms: int = QUIET_MS, limit: float = 3.0, read: bool = False) -> dict:
     """Wait until the extension has seen no new event for quiet_ms (network and cookies settled), at most limit
-    seconds; the worker waits, so this is one ask. Its answer: the worker's clock then ("now") and "newest"."""
-    return ask_worker(driver, "quiet", quiet_ms=quiet_ms, limit_ms=round(limit * 1000))
+    seconds; the worker waits, so this is one ask. Its answer: the worker's clock then ("now") and "newest", and
+    with `read` the record as it stood then ("record"): the same ask, not a second switch of windows."""
+    return ask_worker(driver, "quiet", quiet_ms=quiet_ms, limit_ms=round(limit * 1000), read=read)
 
 
 def wait_notice(driver, limit: float = NOTICE_TIMEOUT, platform: tuple = ()) -> dict:
@@ -171,9 +172,9 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     page = {"url": url, "screenshots": {}, "platform": platform}
     stay_within(driver, allowed)  # scripts navigate at any time: checked around every capture
     page["screenshots"]["before"] = shot(driver)
-    wait_quiet(driver)
+    record = wait_quiet(driver, read=True)["record"]
     page["before"] = {"facts": facts, "dom": ask_page(driver, "dom", platform=list(selectors))["html"],
-                      "record": ask_page(driver, "read")}
+                      "record": record}
     # Tracking beyond cookies (issue 22): what is stored now, and a word typed like a visitor (never submitted).
     page["before"].update(stored=stored(driver), typed=type_word(driver))
     # The record is split at this instant (the worker's clock), not reset: nothing falls in between.
@@ -206,10 +207,9 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     page["next"] = {"url": link}
     if link:
         visit(driver, link, allowed)
-        wait_quiet(driver, quiet_ms=400)
+    whole = wait_quiet(driver, quiet_ms=400 if link else QUIET_MS, read=True)["record"]
+    if link:
         page["next"]["facts"] = ask_page(driver, "facts", platform=list(selectors))
-    stay_within(driver, allowed)
-    whole = ask_page(driver, "read")
     stay_within(driver, allowed)
     page["before"]["record"]["events"] = [e for e in whole["events"] if e["time"] < mark]
     page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}
@@ -231,8 +231,6 @@ def check_gpc(browser, url: str, allowed=None) -> dict:
     fresh_tab(driver)
     visit(driver, url, allowed)
     facts = wait_notice(driver)
-    wait_quiet(driver)
-    stay_within(driver, allowed)
-    record = ask_page(driver, "read")
+    record = wait_quiet(driver, read=True)["record"]
     stay_within(driver, allowed)
     return {"facts": facts, "record": record, "stored": stored(driver)}

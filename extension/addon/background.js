@@ -180,8 +180,10 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     return true;
   }
   if (op === "quiet") {
-    quiet(Number(message.quiet_ms) || 0, Number(message.limit_ms) || 0).then(sendResponse,
-      (e) => sendResponse({ error: String(e) }));
+    // With `read`, the record as it stands when the wait ends comes in the same answer: one ask, not two.
+    quiet(Number(message.quiet_ms) || 0, Number(message.limit_ms) || 0)
+      .then(async (state) => (message.read ? { ...state, record: await readRecord() } : state))
+      .then(sendResponse, (e) => sendResponse({ error: String(e) }));
     return true;
   }
   if (op === "read") {

@@ -13,6 +13,7 @@ from extension.browser import launch_chrome
 from extension.chromium import merge_features
 from extension.channel import ask_page
 from extension.windows import record_window
+from extension.driver import check_page
 from extension.driver import fresh_tab
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
@@ -170,6 +171,40 @@ def test_each_ask_is_one_command_fewer_than_asking_where_the_page_is_first(fx_se
     # Each command is a hop through a Grid: going there and back, never "where am I?" first.
     assert worker == ["switchToWindow", "w3cExecuteScriptAsync", "switchToWindow"]
     assert world == ["executeCdpCommand", "executeCdpCommand"]
+
+
+@pytest.mark.browser
+def test_a_quiet_wait_brings_the_record_in_the_same_ask(fx_server, qa_browser):
+    driver = qa_browser.driver
+    fresh_tab(driver)
+    driver.get(f"{fx_server}/fx/good/")
+    sent = []
+    execute = driver.execute
+    driver.execute = lambda command, params=None: sent.append(command) or execute(command, params)
+    try:
+        answer = wait_quiet(driver, read=True)
+    finally:
+        del driver.execute
+    # The page is quiet: reading again finds exactly what came with the wait, which was one trip to the worker.
+    assert sent == ["switchToWindow", "w3cExecuteScriptAsync", "switchToWindow"]
+    assert answer["quiet"] is True and answer["record"]["events"] == ask_page(driver, "read")["events"]
+    assert any(e["kind"] == "request" for e in answer["record"]["events"])
+
+
+@pytest.mark.browser
+def test_a_journey_asks_the_worker_seven_times(fx_server, fx_notice, qa_browser):
+    """Each ask switches to record.html's window and back, about 50 ms of the browser's CPU: a reset, then six waits
+    for quiet, two of which bring the record (before and after the opt-out) instead of reading it apart."""
+    asks = []
+    execute = qa_browser.driver.execute
+    qa_browser.driver.execute = lambda command, params=None: (
+        command == "w3cExecuteScriptAsync" and asks.append(command)) or execute(command, params)
+    try:
+        page = check_page(qa_browser, f"{fx_server}/fx/good/", fx_notice)
+    finally:
+        del qa_browser.driver.execute
+    assert len(asks) == 7
+    assert page["next"]["url"] and page["before"]["record"]["events"] and page["after_record"]["events"]
 
 
 @pytest.mark.browser
