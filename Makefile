@@ -101,11 +101,14 @@ run: $(STAMP) pango
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-# One pytest-xdist worker per core, each test file whole on one worker (its module fixtures start once);
-# fuzzing at the suite's size; the runs of minutes, load and chaos (marker `long`) wait for `make test-long`.
-# Timing-bound tests (marker `quiet`) run after, alone on the machine; status 5 is "none selected".
+# One pytest-xdist worker per core and one more (browser tests spend a third of their time waiting on pages: with
+# two workers on two cores the CPUs were busy 84 % of the run, with three 92 %), each test file whole on one
+# worker (its module fixtures start once); fuzzing at the suite's size; the runs of minutes, load and chaos
+# (marker `long`) wait for `make test-long`. Timing-bound tests (marker `quiet`) run after, alone on the machine;
+# status 5 is "none selected".
 TEST_ENV  := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-suite}
-XDIST     := -n auto --dist loadfile
+XDIST     := -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
+XDIST_LONG := -n auto --dist loadfile
 
 test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
 	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
@@ -115,7 +118,7 @@ test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
 # and chaos runs (marker `quiet` too: visitors' latency under slow work, a respawned worker's ready time): CI
 # (.ci/run) runs them after `make test`.
 test-long: $(STAMP) browser postgres redis pango nginx grid
-	$(PY) -m pytest -q $(XDIST) -m "long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -q $(XDIST_LONG) -m "long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(PY) -m pytest -q -m "long and quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Long runs, kept out of `make test` (see bench/README.md).

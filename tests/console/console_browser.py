@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from server import create_app
-from server.auth import accounts
+from staff_accounts import add_account
 from server.db.session import session_for
 from serving import AppServer
 
@@ -49,7 +49,7 @@ class ConsoleServer(AppServer):
     def add_staff(self, name, *roles):
         """A staff account with the journey's password."""
         with session_for(self.app) as db:
-            accounts.add_user(db, name, roles, (), PASSWORD)
+            add_account(db, name, roles, (), PASSWORD)
             db.commit()
 
     def stop(self):

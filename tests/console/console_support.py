@@ -6,6 +6,8 @@ find another folder's conftest.
 
 import datetime
 
+from staff_accounts import add_account
+
 from server.auth import accounts
 from server.db.session import session_for
 from server.db.clock import today as commonwealth_today
@@ -24,7 +26,7 @@ class Staff:
     def add(self, name, *roles, agencies=(), password=None):
         """An account with these roles (a password only when given: argon2 is slow on purpose); its token kept."""
         with session_for(self.app) as db:
-            user = accounts.add_user(db, name, roles, agencies, password)
+            user = add_account(db, name, roles, agencies, password)
             _, token = accounts.create_token(db, user)
             db.commit()
         self.tokens[name] = token

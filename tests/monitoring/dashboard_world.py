@@ -6,6 +6,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+from staff_accounts import add_account
 from databases import new_sqlite_url
 from history import seed
 
@@ -131,7 +132,7 @@ class World:
                  end=NOW - timedelta(hours=1))
         with session_for(self.app) as db:
             # A password only when a browser signs in (argon2 is slow on purpose); tokens for everyone.
-            users = {name: accounts.add_user(db, name, roles, agencies, password) for name, roles, agencies in (
+            users = {name: add_account(db, name, roles, agencies, password) for name, roles, agencies in (
                 ("rita", ("requester",), ()), ("rex", ("reviewer",), ()), ("cora", ("counsel",), ()),
                 ("abe", ("approver",), ()), ("audrey", ("auditor",), ()), ("ivy", ("iso",), ("hhs-a",)),
                 ("eve", ("iso",), ("eea-c",)))}

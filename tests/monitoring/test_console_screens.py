@@ -13,7 +13,7 @@ from databases import new_sqlite_url
 from test_dashboard_browser import console_browser
 from test_dashboard_browser import sign_in
 
-from server.auth import accounts
+from staff_accounts import add_account
 from server.core.clauses import CLAUSE_ORDER
 from server.db.session import session_for
 from serving import AppServer
@@ -50,7 +50,7 @@ def site(tmp_path_factory, upgraded_sqlite):
     world = World(folder, new_sqlite_url(folder, upgraded_sqlite), password=None)
     with session_for(world.app) as db:
         add_latest_run(db, "plain-d", {clause: "pass" for clause in CLAUSE_ORDER}, NOW - timedelta(minutes=5))
-        accounts.add_user(db, "sam", ("auditor", "requester", "iso"), (), PASSWORD)
+        add_account(db, "sam", ("auditor", "requester", "iso"), (), PASSWORD)
         db.commit()
     server = AppServer(world.app, quiet=True)
     server.start()
