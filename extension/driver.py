@@ -207,9 +207,10 @@ def visitor_journey(browser, url: str, notice_data: dict) -> dict:
     page["next"] = {"url": link}
     if link:
         visit(driver, link, allowed)
-    whole = wait_quiet(driver, quiet_ms=400 if link else QUIET_MS, read=True)["record"]
-    if link:
+        whole = wait_quiet(driver, quiet_ms=400, read=True)["record"]
         page["next"]["facts"] = ask_page(driver, "facts", platform=list(selectors))
+    else:
+        whole = wait_quiet(driver, read=True)["record"]
     stay_within(driver, allowed)
     page["before"]["record"]["events"] = [e for e in whole["events"] if e["time"] < mark]
     page["after_record"] = {**whole, "events": [e for e in whole["events"] if e["time"] >= mark]}

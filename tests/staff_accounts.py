@@ -12,13 +12,12 @@ from server.auth.passwords import hash_password
 
 @functools.cache
 def stored_hash(password):
-    """The service's own argon2 hash of a test password, made once per process (about 0.1 CPU-second each)."""
+    """The service's own argon2 hash of this password, made on first use."""
     return hash_password(password)
 
 
 def add_account(db, name, roles, agencies=(), password=None):
-    """accounts.add_user, with the password's hash made once per test process: the suite makes hundreds of
-    accounts with the same password. Signing in still verifies it with argon2, as in service."""
+    """accounts.add_user, the password's hash taken from stored_hash()."""
     user = accounts.add_user(db, name, roles, agencies, None)
     if password is not None:
         user.password_hash = stored_hash(password)

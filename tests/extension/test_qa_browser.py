@@ -1,6 +1,7 @@
 """launch_chrome and the extension's record: plain browsers, GPC, fixed id, clean quit, what is recorded."""
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ from extension.driver import check_page
 from extension.driver import fresh_tab
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
+
+@contextmanager
+def commands_sent(driver):
+    """The names of the WebDriver commands the driver sends inside the block, in order."""
+    sent = []
+    execute = driver.execute
+    driver.execute = lambda command, params=None: sent.append(command) or execute(command, params)
+    try:
+        yield sent
+    finally:
+        del driver.execute
+
 
 # Run in record.html: the tabs the add-on's own DevTools sessions are attached to (a command there answers).
 WATCHED_TABS = """const done = arguments[arguments.length - 1];
@@ -157,17 +170,10 @@ def test_each_ask_is_one_command_fewer_than_asking_where_the_page_is_first(fx_se
     fresh_tab(driver)
     driver.get(f"{fx_server}/fx/good/")
     ask_page(driver, "facts")  # the measuring code is installed in the new document's world once
-    sent = []
-    execute = driver.execute
-    driver.execute = lambda command, params=None: sent.append(command) or execute(command, params)
-    try:
+    with commands_sent(driver) as worker:
         ask_page(driver, "last")  # the worker, from record.html
-        worker = list(sent)
-        sent.clear()
+    with commands_sent(driver) as world:
         ask_page(driver, "facts")  # the page's isolated world
-        world = list(sent)
-    finally:
-        del driver.execute
     # Each command is a hop through a Grid: going there and back, never "where am I?" first.
     assert worker == ["switchToWindow", "w3cExecuteScriptAsync", "switchToWindow"]
     assert world == ["executeCdpCommand", "executeCdpCommand"]
@@ -178,13 +184,8 @@ def test_a_quiet_wait_brings_the_record_in_the_same_ask(fx_server, qa_browser):
     driver = qa_browser.driver
     fresh_tab(driver)
     driver.get(f"{fx_server}/fx/good/")
-    sent = []
-    execute = driver.execute
-    driver.execute = lambda command, params=None: sent.append(command) or execute(command, params)
-    try:
+    with commands_sent(driver) as sent:
         answer = wait_quiet(driver, read=True)
-    finally:
-        del driver.execute
     # The page is quiet: reading again finds exactly what came with the wait, which was one trip to the worker.
     assert sent == ["switchToWindow", "w3cExecuteScriptAsync", "switchToWindow"]
     assert answer["quiet"] is True and answer["record"]["events"] == ask_page(driver, "read")["events"]
@@ -195,14 +196,9 @@ def test_a_quiet_wait_brings_the_record_in_the_same_ask(fx_server, qa_browser):
 def test_a_journey_asks_the_worker_seven_times(fx_server, fx_notice, qa_browser):
     """Each ask switches to record.html's window and back, about 50 ms of the browser's CPU: a reset, then six waits
     for quiet, two of which bring the record (before and after the opt-out) instead of reading it apart."""
-    asks = []
-    execute = qa_browser.driver.execute
-    qa_browser.driver.execute = lambda command, params=None: (
-        command == "w3cExecuteScriptAsync" and asks.append(command)) or execute(command, params)
-    try:
+    with commands_sent(qa_browser.driver) as sent:
         page = check_page(qa_browser, f"{fx_server}/fx/good/", fx_notice)
-    finally:
-        del qa_browser.driver.execute
+    asks = [command for command in sent if command == "w3cExecuteScriptAsync"]
     assert len(asks) == 7
     assert page["next"]["url"] and page["before"]["record"]["events"] and page["after_record"]["events"]
 
