@@ -95,7 +95,7 @@ def main():
         started = time.perf_counter()
         pages, findings = run_checks(urls, notices, workers=workers, gpc=False, remote_url=None)
         elapsed = time.perf_counter() - started
-        failed = sum(f["verdict"] == "fail" for f in findings)
+        failed = sum(f.verdict == "fail" for f in findings)
         results[f"workers_{workers}"] = {"pages": len(pages), "seconds": round(elapsed, 2),
                                          "pages_per_minute": round(60 * len(pages) / elapsed, 1),
                                          "failed_findings": failed}
