@@ -104,8 +104,7 @@ run: $(STAMP) pango
 # One pytest-xdist worker per core and one more (browser tests spend a third of their time waiting on pages: with
 # two workers on two cores the CPUs were busy 84 % of the run, with three 92 %), each test file whole on one
 # worker (its module fixtures start once); fuzzing at the suite's size; the runs of minutes, load and chaos
-# (marker `long`) wait for `make test-long`. Timing-bound tests (marker `quiet`) run after, alone on the machine;
-# status 5 is "none selected".
+# (marker `long`, the timing-bound ones `quiet` too) wait for `make test-long`; status 5 is "none selected".
 # Bytecode kept under .cache/pycache even where the environment sets PYTHONDONTWRITEBYTECODE (this machine's
 # does): otherwise every test process, service and worker compiles the project's modules again, and pytest
 # rewrites every test module's asserts again in each xdist worker (collecting took 11 s instead of 6).
@@ -115,8 +114,7 @@ XDIST     := -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
 XDIST_LONG := -n auto --dist loadfile
 
 test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)
-	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long and not quiet" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(TEST_ENV) $(PY) -m pytest -q -m "quiet and not long" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not long" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The 50-page Redis queue run, the Selenium Grid runs, the wheel and sdist build, then alone on the machine the load
 # and chaos runs (marker `quiet` too: visitors' latency under slow work, a respawned worker's ready time): CI

@@ -38,7 +38,10 @@ from server.monitoring.settings import settings_for
 
 CONSENT_SERVICE = str(Path(sys.executable).with_name("consent-service"))
 NEVER = "0 0 1 1 *"  # New Year's midnight: no slot falls during the test
-LEASE_SECONDS = 5  # a heartbeat every 1.7 s; two leases stay within the 20 s page-load limit
+LEASE_SECONDS = 8  # a heartbeat every 2.7 s; two leases stay within the 20 s page-load limit
+# What the reclaim may take beyond a lease and a beat: a machine busy with the rest of the suite delays a beat by
+# a second or two; two leases (16 s) would still fail the bound, five minutes (the default lease) by far.
+BUSY_SECONDS = 4
 HELD_OPEN = {"hit": threading.Event(), "release": threading.Event()}
 
 held_open = Blueprint("held_open", __name__)
@@ -113,7 +116,6 @@ def slow_site(tmp_path, upgraded_sqlite):
 
 
 @pytest.mark.browser
-@pytest.mark.quiet  # it times the reclaim against the lease and heartbeat: alone on the machine, after the rest
 def test_a_killed_worker_loses_its_page_for_one_lease_not_five_minutes(slow_site, tmp_path):
     env = {**os.environ, **slow_site.environment(CONSENT_MONITOR_GPC="0",
                                                  CONSENT_MONITOR_LEASE_SECONDS=str(LEASE_SECONDS),
@@ -148,7 +150,7 @@ def test_a_killed_worker_loses_its_page_for_one_lease_not_five_minutes(slow_site
         reclaimed_after = time.monotonic() - killed_at
         HELD_OPEN["release"].set()
         # Its lease ran out at most one lease after the last beat, then the other's next heartbeat queued it.
-        assert reclaimed_after <= LEASE_SECONDS + interval(settings) + 2, reclaimed_after
+        assert reclaimed_after <= LEASE_SECONDS + interval(settings) + BUSY_SECONDS, reclaimed_after
         done = wait_for(lambda: (lambda page: page if page.state == "done" else None)(page_of(app)), 120,
                         lambda: "the survivor never recorded it: " + survivor.output())
         assert done.attempts == 2 and done.leased_by.startswith(survivor.prefix)
