@@ -113,11 +113,9 @@ class PostgresCluster:
                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
                 if _schema(connection) != self._template_schema(template):
                     return
-                tables = [row[0] for row in connection.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")]
-                if tables:
-                    connection.execute(f"TRUNCATE {', '.join(f'public.{name}' for name in tables)} "
-                                       "RESTART IDENTITY CASCADE")
+                tables = ", ".join(f"public.{row[0]}" for row in connection.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))
+                connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         except psycopg.Error:
             return
         self.spare.append(url.rsplit("/", 1)[1])

@@ -16,7 +16,7 @@ from server.db.session import normalise_url
 
 
 def add_users(url, *names):
-    """Add staff accounts the service's way; the ids they got."""
+    """Add staff accounts the service's way: the ids they got, and how many accounts the database holds."""
     engine = make_engine(normalise_url(url))
     try:
         with Session(engine) as db:
@@ -27,7 +27,8 @@ def add_users(url, *names):
         engine.dispose()
 
 
-def test_a_database_given_back_is_lent_again_empty_with_its_ids_restarted(postgres_cluster, upgraded_postgres):  # noqa: F811
+def test_a_database_given_back_is_lent_again_empty_with_its_ids_restarted(
+        postgres_cluster, upgraded_postgres):  # noqa: F811
     url = postgres_cluster.lend_database(upgraded_postgres)
     assert add_users(url, "ada", "bob") == ([1, 2], 2)
     left_open = psycopg.connect(url)  # a connection the finished test did not close

@@ -19,6 +19,7 @@ from extension.driver import fresh_tab
 from extension.driver import wait_notice
 from extension.driver import wait_quiet
 
+
 @contextmanager
 def commands_sent(driver):
     """The names of the WebDriver commands the driver sends inside the block, in order."""
