@@ -101,16 +101,17 @@ run: $(STAMP) pango
 	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-# One pytest-xdist worker per core and one more (browser tests spend a third of their time waiting on pages: with
-# two workers on two cores the CPUs were busy 84 % of the run, with three 92 %), each test file whole on one
-# worker (its module fixtures start once); fuzzing at the suite's size; the runs of minutes, load and chaos
-# (marker `long`, the timing-bound ones `quiet` too) wait for `make test-long`; status 5 is "none selected".
+# One pytest-xdist worker per core, each test file whole on one worker (its module fixtures start once); fuzzing at
+# the suite's size; the runs of minutes, load and chaos (marker `long`, the timing-bound ones `quiet` too) wait for
+# `make test-long`; status 5 is "none selected". The suite is bound by CPU, and each process more on the CPUs costs
+# CPU time: on two cores, 774 CPU-seconds one file at a time, 800-940 with two workers, 1,000-1,080 with three.
+# A third worker fills the waits but the run ends no sooner (two: 519-577 s in five runs; three: 514-562 s).
 # Bytecode kept under .cache/pycache even where the environment sets PYTHONDONTWRITEBYTECODE (this machine's
 # does): otherwise every test process, service and worker compiles the project's modules again, and pytest
 # rewrites every test module's asserts again in each xdist worker (collecting took 11 s instead of 6).
 PYCACHE   := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.cache/pycache
 TEST_ENV  := $(PYCACHE) HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-suite}
-XDIST     := -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadfile
+XDIST     := -n $(shell nproc) --dist loadfile
 XDIST_LONG := -n auto --dist loadfile
 
 test: $(STAMP) browser postgres redis pango nginx $(AXE) $(ESBUILD) $(QA_NPM)

@@ -8,8 +8,6 @@ from databases import suite_console_database  # noqa: F401  (an upgraded console
 from browser_pool import BrowserPool
 from browser_pool import ProductBrowsers
 from databases import suite_database
-from file_order import known_seconds
-from file_order import longest_files_first
 from gunicorn_server import Gunicorn
 from serving import AppServer
 from server import create_app
@@ -23,11 +21,6 @@ def pytest_configure(config):
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
     suite_database()
-
-
-def pytest_collection_modifyitems(config, items):
-    """Longest files first (tests/file_order.py): xdist's loadfile hands files out in this order."""
-    items[:] = longest_files_first(items, known_seconds())
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from server.tokens import TokenService
 KEY_A = "rotation-key-a-0123456789abcdef"
 KEY_B = "rotation-key-b-0123456789abcdef"
 VISITORS = 12
+MAX_ROUNDS = 40
 # Records only which worker answered (the project's config keeps access logs off: they would hold addresses).
 ACCESS_LOG = ["--access-logfile", "-", "--access-logformat", "answered-by %(p)s %(U)s %(s)s"]
 
@@ -65,10 +66,14 @@ def test_rotation_by_restart_keeps_every_opt_out(restart):
     assert all(offline(KEY_A).verify(token, "dor").valid for token in old_tokens)
 
     server = restart(f"{KEY_B},{KEY_A}")
-    for round_trip in range(4):
+    # Four rounds at least, more until both workers have answered: on a busy machine one worker may accept
+    # every connection of four rounds.
+    for round_trip in range(MAX_ROUNDS):
         for index, token in enumerate(old_tokens):
             answer = status_of(server, token, use_cookie=bool((index + round_trip) % 2))
             assert answer == {"opted_out": True, "source": "token", "token_valid": True}, (index, answer)
+        if round_trip >= 3 and len(answered_by(server)) == 2:
+            break
     assert len(answered_by(server)) == 2, "both workers should have verified old tokens"
     new_tokens = [opt_out(server) for _ in range(VISITORS)]
     assert all(offline(KEY_B).verify(token, "dor").valid for token in new_tokens), "new tokens must be signed by B"
